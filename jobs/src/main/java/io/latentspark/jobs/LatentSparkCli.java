@@ -1,0 +1,184 @@
+package io.latentspark.jobs;
+
+import io.latentspark.config.ConfigError;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.data.ImageDecodeException;
+import io.latentspark.model.ModelFormatException;
+import io.latentspark.pipeline.Pipeline;
+import io.latentspark.pipeline.RunLayout;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code latentspark train|encode|export|pipeline}. Cluster settings (master, memory) belong to
+ * spark-submit or submit/*.sh; this class never sets them.
+ */
+@Command(name = "latentspark", mixinStandardHelpOptions = true, versionProvider = LatentSparkCli.Version.class,
+    description = "Train autoencoders on image collections with Spark and turn them into latent features.",
+    subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
+        LatentSparkCli.RunPipeline.class})
+public final class LatentSparkCli implements Runnable {
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "Missing subcommand: train, encode, export or pipeline");
+  }
+
+  /** Options every subcommand takes. */
+  static final class Common {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file; keys missing from it take the defaults listed below.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set train.epochs=5 (repeatable; applied after --config).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory (local path or file:, hdfs:, s3a: URI).")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace outputs that already exist (default: refuse).")
+    boolean overwrite;
+
+    LatentSparkConfig load() {
+      return LatentSparkConfig.load(config, sets);
+    }
+  }
+
+  abstract static class Job implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Override
+    public Integer call() {
+      LatentSparkConfig cfg = common.load(); // validate before starting Spark
+      SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
+      try {
+        run(spark, cfg, new RunLayout(common.out));
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+
+    abstract void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out);
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an autoencoder; writes OUT/model and OUT/checkpoints.")
+  static final class Train extends Job {
+    @Override
+    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var model = Pipeline.train(spark, cfg, out, common.overwrite);
+      var last = model.history().get(model.history().size() - 1);
+      System.out.printf("trained %d epochs: %s MSE %.5f; model in %s%n", model.history().size(), last.validationSplit(),
+          last.validationMse(), out.model());
+    }
+  }
+
+  @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode the configured dataset; writes the feature table OUT/features (Parquet).")
+  static final class Encode extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = Pipeline.encode(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
+      System.out.printf("encoded %d images into %s; mean reconstruction MSE by split %s%n", r.rowsWritten(), r.features(), r.meanMseBySplit());
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write t-SNE-ready files (Embedding Projector TSV + CSV) of a stratified sample; writes OUT/export.")
+  static final class Export extends Job {
+    @Option(names = "--features", paramLabel = "DIR", description = "Feature table (default: OUT/features).")
+    String features;
+
+    @Override
+    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = Pipeline.export(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
+      System.out.printf("exported %d rows x %d dimensions to %s%n", r.rows(), r.dimensions(), r.dir());
+    }
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "train -> encode -> export in one Spark application.")
+  static final class RunPipeline extends Job {
+    @Override
+    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = Pipeline.run(spark, cfg, out, common.overwrite);
+      var last = r.model().history().get(r.model().history().size() - 1);
+      System.out.printf("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n",
+          r.seconds(), r.model().history().size(), last.validationSplit(), last.validationMse(), r.encoded().rowsWritten(),
+          r.encoded().meanMseBySplit(), r.exported().rows());
+      System.out.printf("outputs: %s (model/, features/, export/, summary.json)%n", out.out());
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"LatentSpark " + io.latentspark.util.Versions.latentspark() + " (DL4J " + io.latentspark.util.Versions.dl4j()
+          + ", built for Spark " + io.latentspark.util.Versions.spark() + ")"};
+    }
+  }
+
+  /** The settings table shown under every --help: key, default and meaning, straight from reference.conf. */
+  static String settingsHelp() {
+    StringBuilder sb = new StringBuilder("%nSettings (--config FILE / --set KEY=VALUE), with defaults:%n");
+    for (Map.Entry<String, String[]> e : LatentSparkConfig.describeDefaults().entrySet()) {
+      sb.append(String.format("  %-28s = %-22s %s", e.getKey(), e.getValue()[0], e.getValue()[1]).replace("%", "%%")).append("%n");
+    }
+    return sb.toString();
+  }
+
+  /** Builds the command line with the settings table as footer of every command. */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new LatentSparkCli());
+    String footer = settingsHelp();
+    cmd.getCommandSpec().usageMessage().footer(footer);
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      sub.getCommandSpec().usageMessage().footer(footer);
+      sub.getCommandSpec().usageMessage().showDefaultValues(true);
+    }
+    cmd.setExecutionExceptionHandler(LatentSparkCli::handle);
+    return cmd;
+  }
+
+  /** Turns failures into one clear line (the cause chain's most specific message) and an exit code. */
+  static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    Throwable specific = mostSpecific(e);
+    if (specific instanceof ConfigError) {
+      err.println("error: " + specific.getMessage());
+      return 2;
+    }
+    err.println("error: " + specific.getMessage());
+    if (Boolean.getBoolean("latentspark.trace") || specific == e && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
+      e.printStackTrace(err);
+    }
+    return 1;
+  }
+
+  /** The most telling exception in a cause chain: a LatentSpark error if there is one, else the root cause. */
+  static Throwable mostSpecific(Throwable e) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigError || t instanceof ImageDecodeException || t instanceof ModelFormatException
+          || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+        return t;
+      }
+      root = t;
+    }
+    return root;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

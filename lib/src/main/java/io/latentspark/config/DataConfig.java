@@ -1,0 +1,67 @@
+package io.latentspark.config;
+
+import java.io.Serializable;
+
+/** Where images come from and how they are decoded, split and normalised ({@code data.*}). */
+public record DataConfig(
+    String format,
+    String path,
+    int height,
+    int width,
+    int channels,
+    double validationFraction,
+    double testFraction,
+    int limitPerSplit,
+    int partitions,
+    String normalize,
+    int syntheticTrainCount,
+    int syntheticTestCount,
+    double syntheticNoise)
+    implements Serializable {
+
+  public static final String SYNTHETIC = "synthetic";
+  public static final String IDX = "idx";
+  public static final String IMAGE_FOLDER = "image-folder";
+
+  /** Pixels per image: height x width x channels. */
+  public int inputSize() {
+    return height * width * channels;
+  }
+
+  static DataConfig read(Settings s) {
+    String format = s.oneOf("format", SYNTHETIC, IDX, IMAGE_FOLDER);
+    String path = s.string("path");
+    if (!format.equals(SYNTHETIC) && path.isBlank()) {
+      throw s.invalid("path", path, "data.format = " + format + " needs the dataset location (a path or file:, hdfs:, s3a: URI)");
+    }
+    int channels = s.integer("channels");
+    if (channels != 1 && channels != 3) {
+      throw s.invalid("channels", channels, "the value must be 1 (grey) or 3 (RGB)");
+    }
+    int height = s.positiveInt("height");
+    int width = s.positiveInt("width");
+    if (height > 4096 || width > 4096) {
+      throw s.invalid(height > 4096 ? "height" : "width", Math.max(height, width), "the value must be at most 4096");
+    }
+    double validation = s.fraction("validationFraction", 1.0);
+    double test = s.fraction("testFraction", 1.0);
+    if (validation + test >= 1.0) {
+      throw s.invalid("validationFraction", validation, "data.validationFraction + data.testFraction must be < 1 (testFraction is " + test + ")");
+    }
+    Settings syn = s.section("synthetic");
+    return new DataConfig(
+        format,
+        path,
+        height,
+        width,
+        channels,
+        validation,
+        test,
+        s.nonNegativeInt("limitPerSplit"),
+        s.nonNegativeInt("partitions"),
+        s.oneOf("normalize", "unit", "standardize"),
+        syn.positiveInt("trainCount"),
+        syn.positiveInt("testCount"),
+        syn.nonNegativeNumber("noise"));
+  }
+}

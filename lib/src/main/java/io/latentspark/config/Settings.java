@@ -1,0 +1,158 @@
+package io.latentspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads one section of a merged config and checks each value as it is read, so that every failure names
+ * the full key, the value and the rule.
+ */
+final class Settings {
+  private final Config config;
+  private final String prefix;
+
+  Settings(Config config, String prefix) {
+    this.config = config;
+    this.prefix = prefix.isEmpty() ? "" : prefix + ".";
+  }
+
+  Settings section(String name) {
+    return new Settings(config.getConfig(name), prefix + name);
+  }
+
+  private String key(String name) {
+    return prefix + name;
+  }
+
+  private Object raw(String name) {
+    ConfigValue v = config.getValue(name);
+    return v.unwrapped();
+  }
+
+  int integer(String name) {
+    try {
+      return config.getInt(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be an integer");
+    }
+  }
+
+  long longValue(String name) {
+    try {
+      return config.getLong(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be an integer");
+    }
+  }
+
+  double number(String name) {
+    try {
+      return config.getDouble(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a number");
+    }
+  }
+
+  String string(String name) {
+    try {
+      return config.getString(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a string");
+    }
+  }
+
+  int positiveInt(String name) {
+    int v = integer(name);
+    if (v <= 0) {
+      throw ConfigError.invalid(key(name), v, "the value must be positive");
+    }
+    return v;
+  }
+
+  int nonNegativeInt(String name) {
+    int v = integer(name);
+    if (v < 0) {
+      throw ConfigError.invalid(key(name), v, "the value must be 0 or more");
+    }
+    return v;
+  }
+
+  double positiveNumber(String name) {
+    double v = number(name);
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw ConfigError.invalid(key(name), v, "the value must be a positive finite number");
+    }
+    return v;
+  }
+
+  double nonNegativeNumber(String name) {
+    double v = number(name);
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw ConfigError.invalid(key(name), v, "the value must be a finite number >= 0");
+    }
+    return v;
+  }
+
+  /** A fraction in [0, max). */
+  double fraction(String name, double maxExclusive) {
+    double v = number(name);
+    if (!(v >= 0 && v < maxExclusive)) {
+      throw ConfigError.invalid(key(name), v, "the value must be >= 0 and < " + maxExclusive);
+    }
+    return v;
+  }
+
+  /** One of the allowed words, compared case-insensitively, returned in lower case. */
+  String oneOf(String name, String... allowed) {
+    String v = string(name).trim().toLowerCase(Locale.ROOT);
+    if (!Arrays.asList(allowed).contains(v)) {
+      throw ConfigError.invalid(key(name), string(name), "the value must be one of " + String.join(", ", allowed));
+    }
+    return v;
+  }
+
+  List<Integer> positiveIntList(String name) {
+    List<Integer> values;
+    try {
+      values = config.getIntList(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a list of positive integers");
+    }
+    for (int v : values) {
+      if (v <= 0) {
+        throw ConfigError.invalid(key(name), values, "the value must be a list of positive integers");
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  List<String> stringListOf(String name, String... allowed) {
+    List<String> values;
+    try {
+      values = config.getStringList(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a list of words");
+    }
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      String w = v.trim().toLowerCase(Locale.ROOT);
+      if (!Arrays.asList(allowed).contains(w)) {
+        throw ConfigError.invalid(key(name), values, "every entry must be one of " + String.join(", ", allowed));
+      }
+      out.add(w);
+    }
+    if (out.isEmpty()) {
+      throw ConfigError.invalid(key(name), values, "the list must not be empty");
+    }
+    return List.copyOf(out);
+  }
+
+  ConfigError invalid(String name, Object value, String rule) {
+    return ConfigError.invalid(key(name), value, rule);
+  }
+}

@@ -1,0 +1,56 @@
+package io.latentspark.data;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The columns every image source produces, and helpers to read them from a {@link Row}. */
+public final class ImageSchema {
+  public static final String ID = "id";
+  public static final String PATH = "path";
+  public static final String LABEL = "label";
+  public static final String SPLIT = "split";
+  public static final String PIXELS = "pixels";
+
+  public static final String TRAIN = "train";
+  public static final String VALIDATION = "validation";
+  public static final String TEST = "test";
+
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField(ID, DataTypes.StringType, false),
+      DataTypes.createStructField(PATH, DataTypes.StringType, false),
+      DataTypes.createStructField(LABEL, DataTypes.StringType, true),
+      DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
+      DataTypes.createStructField(PIXELS, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+  });
+
+  private ImageSchema() {}
+
+  /** Fails with a message naming the column if {@code schema} lacks a column of the image schema or has it with another type. */
+  public static void check(StructType schema) {
+    for (StructField f : SCHEMA.fields()) {
+      int i;
+      try {
+        i = schema.fieldIndex(f.name());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Column " + f.name() + " is missing; an image table needs " + String.join(", ", SCHEMA.fieldNames()));
+      }
+      var actual = schema.fields()[i].dataType();
+      if (!actual.sameType(f.dataType())) {
+        throw new IllegalArgumentException("Column " + f.name() + " must be " + f.dataType().simpleString() + " but was " + actual.simpleString());
+      }
+    }
+  }
+
+  /** The pixels of a row as a float array. */
+  public static float[] pixels(Row row, int index) {
+    List<Float> list = row.getList(index);
+    float[] out = new float[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,81 @@
+package io.latentspark.data;
+
+/**
+ * A decoded image as floats in [0,1], channel-major (CHW): {@code data[c * h * w + y * w + x]}.
+ *
+ * @param channels 1 (grey) or 3 (RGB)
+ */
+public record Pixels(int channels, int height, int width, float[] data) {
+
+  /** Converts to the wanted channel count: RGB to grey by luma (ITU-R BT.601), grey to RGB by copying. */
+  public Pixels toChannels(int wanted) {
+    if (wanted == channels) {
+      return this;
+    }
+    int n = height * width;
+    if (wanted == 1 && channels == 3) {
+      float[] out = new float[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = 0.299f * data[i] + 0.587f * data[n + i] + 0.114f * data[2 * n + i];
+      }
+      return new Pixels(1, height, width, out);
+    }
+    if (wanted == 3 && channels == 1) {
+      float[] out = new float[3 * n];
+      for (int c = 0; c < 3; c++) {
+        System.arraycopy(data, 0, out, c * n, n);
+      }
+      return new Pixels(3, height, width, out);
+    }
+    throw new IllegalArgumentException("Cannot convert " + channels + " channels to " + wanted);
+  }
+
+  /**
+   * Resamples to {@code h x w}: area averaging along an axis that shrinks (no aliasing), bilinear along an
+   * axis that grows.
+   */
+  public Pixels resize(int h, int w) {
+    if (h == height && w == width) {
+      return this;
+    }
+    float[] tmp = new float[channels * height * w];
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < height; y++) {
+        resample(data, c * height * width + y * width, 1, width, tmp, c * height * w + y * w, 1, w);
+      }
+    }
+    float[] out = new float[channels * h * w];
+    for (int c = 0; c < channels; c++) {
+      for (int x = 0; x < w; x++) {
+        resample(tmp, c * height * w + x, w, height, out, c * h * w + x, w, h);
+      }
+    }
+    return new Pixels(channels, h, w, out);
+  }
+
+  /** One line of n samples (at src[off + i*stride]) to m samples. */
+  private static void resample(float[] src, int so, int ss, int n, float[] dst, int dO, int ds, int m) {
+    if (m < n) {
+      double scale = (double) n / m;
+      for (int j = 0; j < m; j++) {
+        double start = j * scale;
+        double end = start + scale;
+        double sum = 0;
+        for (int i = (int) Math.floor(start); i < Math.min(n, (int) Math.ceil(end)); i++) {
+          double overlap = Math.min(end, i + 1) - Math.max(start, i);
+          sum += overlap * src[so + i * ss];
+        }
+        dst[dO + j * ds] = (float) (sum / scale);
+      }
+    } else {
+      double scale = (double) n / m;
+      for (int j = 0; j < m; j++) {
+        double pos = Math.max(0, (j + 0.5) * scale - 0.5);
+        int i0 = Math.min(n - 1, (int) Math.floor(pos));
+        int i1 = Math.min(n - 1, i0 + 1);
+        double f = pos - i0;
+        dst[dO + j * ds] = (float) ((1 - f) * src[so + i0 * ss] + f * src[so + i1 * ss]);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.latentspark.encode;
+
+import io.latentspark.data.ImageSchema;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.util.Outputs;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** Encodes image tables on Spark with a trained model and writes feature tables. */
+public final class SparkEncoder {
+  private SparkEncoder() {}
+
+  /** The feature table of {@code images} (lazy; one row per input row). */
+  public static Dataset<Row> encode(SparkSession spark, AutoencoderModel model, Dataset<Row> images, int batchSize) {
+    ImageSchema.check(images.schema());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(model));
+    int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
+    int idIdx = images.schema().fieldIndex(ImageSchema.ID);
+    int pathIdx = images.schema().fieldIndex(ImageSchema.PATH);
+    int labelIdx = images.schema().fieldIndex(ImageSchema.LABEL);
+    int splitIdx = images.schema().fieldIndex(ImageSchema.SPLIT);
+    JavaRDD<Row> rows = images.javaRDD().mapPartitions(it -> {
+      BatchEncoder enc = BatchEncoder.of(snap.value());
+      return new BatchedIterator<>(it, batchSize, batch -> {
+        List<float[]> px = new ArrayList<>(batch.size());
+        for (Row r : batch) {
+          px.add(ImageSchema.pixels(r, pixelsIdx));
+        }
+        BatchEncoder.Result res = enc.encode(px);
+        List<Row> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          Row r = batch.get(i);
+          out.add(RowFactory.create(r.getString(idIdx), r.getString(pathIdx), r.isNullAt(labelIdx) ? null : r.getString(labelIdx),
+              r.getString(splitIdx), res.z()[i], res.mse()[i]));
+        }
+        return out;
+      });
+    });
+    return spark.createDataFrame(rows, FeatureSchema.SCHEMA);
+  }
+
+  /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
+  public static double[] meanMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
+    int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
+    List<double[]> parts = images.javaRDD().mapPartitions((Iterator<Row> it) -> {
+      BatchEncoder enc = BatchEncoder.of(snap.value());
+      double sum = 0;
+      long n = 0;
+      List<float[]> px = new ArrayList<>();
+      while (it.hasNext()) {
+        px.add(ImageSchema.pixels(it.next(), pixelsIdx));
+        if (px.size() == batchSize || !it.hasNext()) {
+          for (double m : enc.encode(px).mse()) {
+            sum += m;
+          }
+          n += px.size();
+          px.clear();
+        }
+      }
+      return List.of(new double[] {sum, n}).iterator();
+    }).collect();
+    double sum = 0;
+    double n = 0;
+    for (double[] p : parts) {
+      sum += p[0];
+      n += p[1];
+    }
+    return new double[] {n == 0 ? Double.NaN : sum / n, n};
+  }
+
+  /**
+   * Writes a feature table as Parquet at {@code dir}, atomically: Spark writes into a hidden staging
+   * directory that is renamed into place after the write committed. Existing output is refused unless overwrite.
+   */
+  public static void write(Dataset<Row> features, String dir, Configuration conf, boolean overwrite) {
+    Path target = new Path(dir);
+    Outputs.checkWritable(target, conf, overwrite);
+    Path staging = Outputs.staging(target);
+    try {
+      features.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+      Outputs.commit(staging, target, conf, overwrite);
+    } catch (RuntimeException e) {
+      Outputs.abort(staging, conf);
+      throw e;
+    }
+  }
+}

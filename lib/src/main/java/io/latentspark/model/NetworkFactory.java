@@ -1,0 +1,96 @@
+package io.latentspark.model;
+
+import io.latentspark.config.ModelConfig;
+import io.latentspark.config.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the DL4J network of an autoencoder spec. Layer sizes come from one list: the encoder's
+ * {@code model.encoderLayers}, then {@code model.latentSize}, then the same list mirrored, then the input size.
+ */
+public final class NetworkFactory {
+  private NetworkFactory() {}
+
+  /** Layer widths after the input, e.g. [256, 64, 32, 64, 256, 784]. */
+  public static List<Integer> layerSizes(ModelConfig m, int inputSize) {
+    List<Integer> sizes = new ArrayList<>(m.encoderLayers());
+    sizes.add(m.latentSize());
+    for (int i = m.encoderLayers().size() - 1; i >= 0; i--) {
+      sizes.add(m.encoderLayers().get(i));
+    }
+    sizes.add(inputSize);
+    return sizes;
+  }
+
+  /** Index of the latent layer among the network's layers. */
+  public static int latentLayerIndex(ModelConfig m) {
+    return m.encoderLayers().size();
+  }
+
+  public static MultiLayerConfiguration dense(ModelConfig m, TrainConfig t, int inputSize, long seed) {
+    if (m.latentSize() >= inputSize) {
+      throw new IllegalArgumentException("model.latentSize " + m.latentSize() + " must be smaller than the input size "
+          + inputSize + " for an undercomplete autoencoder");
+    }
+    Activation hidden = activation(m.activation());
+    NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(updater(t.optimizer(), t.learningRate()))
+        .weightInit(hidden == Activation.RELU || hidden == Activation.LEAKYRELU ? WeightInit.RELU : WeightInit.XAVIER);
+    if (m.l2() > 0) {
+      base.l2(m.l2());
+    }
+    NeuralNetConfiguration.ListBuilder list = base.list();
+    List<Integer> sizes = layerSizes(m, inputSize);
+    int latent = latentLayerIndex(m);
+    int prev = inputSize;
+    for (int i = 0; i < sizes.size() - 1; i++) {
+      Activation a = i == latent ? activation(m.latentActivation()) : hidden;
+      DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(sizes.get(i)).activation(a);
+      if (i == latent) {
+        layer.weightInit(WeightInit.XAVIER);
+      }
+      list.layer(i, layer.build());
+      prev = sizes.get(i);
+    }
+    LossFunctions.LossFunction loss = m.loss().equals("bce") ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MSE;
+    list.layer(sizes.size() - 1, new OutputLayer.Builder(loss).nIn(prev).nOut(inputSize)
+        .activation(activation(m.outputActivation())).weightInit(WeightInit.XAVIER).build());
+    return list.build();
+  }
+
+  static IUpdater updater(String optimizer, double lr) {
+    return switch (optimizer) {
+      case "adam" -> new Adam(lr);
+      case "nesterovs" -> new Nesterovs(lr, 0.9);
+      case "rmsprop" -> new RmsProp(lr);
+      case "sgd" -> new Sgd(lr);
+      default -> throw new IllegalArgumentException("Unknown train.optimizer " + optimizer);
+    };
+  }
+
+  static Activation activation(String name) {
+    return switch (name) {
+      case "relu" -> Activation.RELU;
+      case "leakyrelu" -> Activation.LEAKYRELU;
+      case "elu" -> Activation.ELU;
+      case "tanh" -> Activation.TANH;
+      case "sigmoid" -> Activation.SIGMOID;
+      case "identity" -> Activation.IDENTITY;
+      default -> throw new IllegalArgumentException("Unknown activation " + name);
+    };
+  }
+}

@@ -1,0 +1,161 @@
+package io.latentspark.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.data.ImageSchema;
+import io.latentspark.data.ImageSources;
+import io.latentspark.encode.FeatureSchema;
+import io.latentspark.encode.SparkEncoder;
+import io.latentspark.export.ProjectorExport;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.EpochStats;
+import io.latentspark.train.SparkTrainer;
+import io.latentspark.train.TrainingRun;
+import io.latentspark.util.Json;
+import io.latentspark.util.Outputs;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Train, encode, export and the whole pipeline, on the Spark session given. */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private Pipeline() {}
+
+  /** Loads the configured dataset, cached for reuse within the run. */
+  public static Dataset<Row> loadImages(SparkSession spark, LatentSparkConfig cfg) {
+    return ImageSources.load(spark, cfg.data(), cfg.seed()).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Trains on the configured dataset and saves {@code out/model} (checkpoints in {@code out/checkpoints}). */
+  public static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Outputs.checkWritable(new Path(out.model()), conf, overwrite);
+    Dataset<Row> images = loadImages(spark, cfg);
+    try {
+      return train(spark, cfg, images, out, overwrite);
+    } finally {
+      images.unpersist();
+    }
+  }
+
+  static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, Dataset<Row> images, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String input = inputDescription(cfg);
+    AutoencoderModel model = new SparkTrainer(cfg).train(spark, images,
+        new TrainingRun(input, out.checkpoints(), out.work(), null));
+    model.save(out.model(), conf, overwrite);
+    Outputs.abort(new Path(out.work()), conf);
+    LOG.info("Saved the model to {}", out.model());
+    return model;
+  }
+
+  /** Result of encoding: rows read and written, and the mean reconstruction MSE per split. */
+  public record EncodeResult(String features, long rowsIn, long rowsWritten, java.util.Map<String, Double> meanMseBySplit) {}
+
+  /** Encodes the configured dataset with the model at {@code modelDir} into {@code out/features}. */
+  public static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, String modelDir, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Outputs.checkWritable(new Path(out.features()), conf, overwrite);
+    AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
+    checkShape(cfg, model, modelDir);
+    Dataset<Row> images = loadImages(spark, cfg);
+    try {
+      return encode(spark, cfg, model, images, out, overwrite);
+    } finally {
+      images.unpersist();
+    }
+  }
+
+  static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model, Dataset<Row> images,
+      RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    long rowsIn = images.count();
+    if (rowsIn == 0) {
+      throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " is empty: nothing to encode");
+    }
+    SparkEncoder.write(SparkEncoder.encode(spark, model, images, cfg.encode().batchSize()), out.features(), conf, overwrite);
+    Dataset<Row> written = spark.read().parquet(out.features());
+    long rowsWritten = written.count();
+    if (rowsWritten != rowsIn) {
+      throw new IllegalStateException("Encoding wrote " + rowsWritten + " rows to " + out.features() + " but read " + rowsIn);
+    }
+    java.util.Map<String, Double> bySplit = new java.util.TreeMap<>();
+    for (Row r : written.groupBy(ImageSchema.SPLIT).agg(functions.avg(FeatureSchema.RECONSTRUCTION_ERROR)).collectAsList()) {
+      bySplit.put(r.getString(0), r.getDouble(1));
+    }
+    LOG.info("Encoded {} images into {}; mean reconstruction MSE by split {}", rowsWritten, out.features(), bySplit);
+    return new EncodeResult(out.features(), rowsIn, rowsWritten, bySplit);
+  }
+
+  /** Writes projector files and CSV of a stratified sample of the feature table at {@code featuresDir} to {@code out/export}. */
+  public static ProjectorExport.Result export(SparkSession spark, LatentSparkConfig cfg, String featuresDir, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    if (!Outputs.exists(new Path(featuresDir), conf)) {
+      throw new IllegalArgumentException("Feature table " + featuresDir + " does not exist (run encode first, or pass --features)");
+    }
+    ProjectorExport.Result r = ProjectorExport.write(spark.read().parquet(featuresDir), cfg.export(), cfg.seed(), out.export(), conf, overwrite);
+    LOG.info("Exported {} rows x {} dimensions to {}", r.rows(), r.dimensions(), r.dir());
+    return r;
+  }
+
+  /** Result of the whole pipeline. */
+  public record PipelineResult(AutoencoderModel model, EncodeResult encoded, ProjectorExport.Result exported, double seconds) {}
+
+  /** Train, then encode the same dataset with the trained model, then export; writes {@code out/summary.json}. */
+  public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
+    long start = System.nanoTime();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    for (String target : List.of(out.model(), out.features(), out.export(), out.summary())) {
+      Outputs.checkWritable(new Path(target), conf, overwrite);
+    }
+    Dataset<Row> images = loadImages(spark, cfg);
+    try {
+      AutoencoderModel model = train(spark, cfg, images, out, overwrite);
+      EncodeResult encoded = encode(spark, cfg, model, images, out, overwrite);
+      ProjectorExport.Result exported = export(spark, cfg, out.features(), out, overwrite);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Outputs.writeString(new Path(out.summary()), summaryJson(cfg, model, encoded, exported, seconds), conf);
+      return new PipelineResult(model, encoded, exported, seconds);
+    } finally {
+      images.unpersist();
+    }
+  }
+
+  static String summaryJson(LatentSparkConfig cfg, AutoencoderModel model, EncodeResult encoded, ProjectorExport.Result exported, double seconds) {
+    ObjectNode s = Json.MAPPER.createObjectNode();
+    s.put("input", inputDescription(cfg));
+    s.put("seconds", seconds);
+    s.put("epochs", model.history().size());
+    List<EpochStats> h = model.history();
+    if (!h.isEmpty()) {
+      s.set("lastEpoch", Json.MAPPER.valueToTree(h.get(h.size() - 1)));
+    }
+    s.put("rowsEncoded", encoded.rowsWritten());
+    s.set("meanReconstructionMseBySplit", Json.MAPPER.valueToTree(encoded.meanMseBySplit()));
+    s.put("exportRows", exported.rows());
+    s.put("latentSize", exported.dimensions());
+    return Json.write(s);
+  }
+
+  static void checkShape(LatentSparkConfig cfg, AutoencoderModel model, String modelDir) {
+    var d = cfg.data();
+    var m = model.config().data();
+    if (d.height() != m.height() || d.width() != m.width() || d.channels() != m.channels()) {
+      throw new IllegalArgumentException("The model " + modelDir + " takes " + m.channels() + "x" + m.height() + "x" + m.width()
+          + " images but data.channels/height/width are " + d.channels() + "x" + d.height() + "x" + d.width());
+    }
+  }
+
+  static String inputDescription(LatentSparkConfig cfg) {
+    return cfg.data().format().equals("synthetic") ? "synthetic:seed=" + cfg.seed() : cfg.data().path();
+  }
+}

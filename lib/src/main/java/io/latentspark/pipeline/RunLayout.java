@@ -1,0 +1,44 @@
+package io.latentspark.pipeline;
+
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Where a run writes under its {@code --out} directory (any Hadoop URI):
+ * <pre>
+ *   model/         the trained model directory
+ *   checkpoints/   epoch-NNNN model directories written after every epoch (the newest few are kept)
+ *   features/      the latent feature table (Parquet)
+ *   export/        t-SNE / Embedding Projector files and CSV of a stratified sample
+ *   summary.json   what the run did and measured
+ *   _work/         scratch space during training, deleted afterwards
+ * </pre>
+ */
+public record RunLayout(String out) {
+  public String model() {
+    return child("model");
+  }
+
+  public String checkpoints() {
+    return child("checkpoints");
+  }
+
+  public String features() {
+    return child("features");
+  }
+
+  public String export() {
+    return child("export");
+  }
+
+  public String summary() {
+    return child("summary.json");
+  }
+
+  public String work() {
+    return child("_work");
+  }
+
+  private String child(String name) {
+    return new Path(out, name).toString();
+  }
+}

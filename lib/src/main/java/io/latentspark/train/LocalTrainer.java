@@ -1,0 +1,46 @@
+package io.latentspark.train;
+
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.EpochStats;
+import io.latentspark.model.InputNormalizer;
+import io.latentspark.model.NetworkFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains the same network as {@link SparkTrainer} in this JVM, minibatch by minibatch in the given order:
+ * the single-machine reference for parity tests and benchmarks.
+ */
+public final class LocalTrainer {
+  private final LatentSparkConfig cfg;
+
+  public LocalTrainer(LatentSparkConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** Trains on {@code train} (pixels in [0,1]) for {@code train.epochs} epochs with the unit normalisation. */
+  public AutoencoderModel train(List<float[]> train, String inputPath) {
+    InputNormalizer normalizer = InputNormalizer.unit();
+    int inputSize = cfg.data().inputSize();
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), cfg.train(), inputSize, cfg.seed()));
+    net.init();
+    int bs = cfg.train().batchSizePerWorker();
+    List<DataSet> batches = new ArrayList<>();
+    for (int i = 0; i < train.size(); i += bs) {
+      batches.add(Batches.of(train.subList(i, Math.min(train.size(), i + bs)), normalizer));
+    }
+    List<EpochStats> history = new ArrayList<>();
+    for (int epoch = 1; epoch <= cfg.train().epochs(); epoch++) {
+      long start = System.nanoTime();
+      for (DataSet b : batches) {
+        net.fit(b);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      history.add(new EpochStats(epoch, net.score(), Double.NaN, Double.NaN, "none", seconds, train.size() / seconds));
+    }
+    return new AutoencoderModel(net, normalizer, cfg, inputPath, history);
+  }
+}

@@ -1,0 +1,17 @@
+package io.latentspark.train;
+
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.EpochStats;
+import java.util.function.BiConsumer;
+
+/**
+ * Where one training run keeps its side products.
+ *
+ * @param inputPath the dataset location, recorded in the model metadata
+ * @param checkpointDir directory for per-epoch checkpoints ({@code epoch-0001}, ...), or null for none
+ * @param workDir scratch directory for dl4j-spark's exported minibatches (deleted afterwards); must be on a
+ *     file system every executor can read
+ * @param onEpoch called on the driver after every epoch with its statistics and the model so far, or null
+ */
+public record TrainingRun(String inputPath, String checkpointDir, String workDir,
+    BiConsumer<EpochStats, AutoencoderModel> onEpoch) {}

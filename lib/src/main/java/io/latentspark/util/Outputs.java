@@ -1,0 +1,97 @@
+package io.latentspark.util;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Output directories on any Hadoop file system, committed atomically: everything is written to a hidden
+ * sibling ({@code .name.tmp-<uuid>}) that is renamed into place only when complete, so a killed job never
+ * leaves a directory that looks finished. Existing outputs are refused unless overwrite is asked for.
+ */
+public final class Outputs {
+  private Outputs() {}
+
+  /** Resolves a path or URI string against the default file system. */
+  public static Path path(String uri) {
+    return new Path(uri);
+  }
+
+  public static FileSystem fs(Path p, Configuration conf) {
+    try {
+      return p.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the file system of " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static boolean exists(Path p, Configuration conf) {
+    try {
+      return fs(p, conf).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails if {@code target} exists and overwrite is false. */
+  public static void checkWritable(Path target, Configuration conf, boolean overwrite) {
+    if (!overwrite && exists(target, conf)) {
+      throw new IllegalStateException("Output " + target + " already exists: use --overwrite to replace it, or choose another --out");
+    }
+  }
+
+  /** A fresh temporary sibling of {@code target} to write into before {@link #commit}. */
+  public static Path staging(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+  }
+
+  /** Moves a fully written staging directory into place, replacing {@code target} if overwrite is set. */
+  public static void commit(Path staging, Path target, Configuration conf, boolean overwrite) {
+    FileSystem fs = fs(target, conf);
+    try {
+      if (fs.exists(target)) {
+        if (!overwrite) {
+          fs.delete(staging, true);
+          throw new IllegalStateException("Output " + target + " already exists: use --overwrite to replace it");
+        }
+        fs.delete(target, true);
+      }
+      fs.mkdirs(target.getParent());
+      if (!fs.rename(staging, target)) {
+        throw new IOException("rename returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot commit " + staging + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a staging directory after a failure; never throws. */
+  public static void abort(Path staging, Configuration conf) {
+    try {
+      fs(staging, conf).delete(staging, true);
+    } catch (RuntimeException | IOException ignored) {
+      // best effort: the staging name is hidden and never mistaken for an output
+    }
+  }
+
+  public static void writeString(Path file, String text, Configuration conf) {
+    try (OutputStream out = fs(file, conf).create(file, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static String readString(Path file, Configuration conf) {
+    try (var in = fs(file, conf).open(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
