@@ -56,28 +56,34 @@ public final class LatentSparkCli implements Runnable {
     @Mixin
     Common common;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
       LatentSparkConfig cfg = common.load(); // validate before starting Spark
       SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
       try {
-        run(spark, cfg, new RunLayout(common.out));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(run(spark, cfg, new RunLayout(common.out)));
+        out.flush();
         return 0;
       } finally {
         spark.stop();
       }
     }
 
-    abstract void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out);
+    /** Does the work and returns what to tell the user. */
+    abstract String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out);
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an autoencoder; writes OUT/model and OUT/checkpoints.")
   static final class Train extends Job {
     @Override
-    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       var model = Pipeline.train(spark, cfg, out, common.overwrite);
       var last = model.history().get(model.history().size() - 1);
-      System.out.printf("trained %d epochs: %s MSE %.5f; model in %s%n", model.history().size(), last.validationSplit(),
+      return String.format("trained %d epochs: %s MSE %.5f; model in %s", model.history().size(), last.validationSplit(),
           last.validationMse(), out.model());
     }
   }
@@ -88,9 +94,9 @@ public final class LatentSparkCli implements Runnable {
     String model;
 
     @Override
-    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       var r = Pipeline.encode(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
-      System.out.printf("encoded %d images into %s; mean reconstruction MSE by split %s%n", r.rowsWritten(), r.features(), r.meanMseBySplit());
+      return String.format("encoded %d images into %s; mean reconstruction MSE by split %s", r.rowsWritten(), r.features(), r.meanMseBySplit());
     }
   }
 
@@ -101,22 +107,22 @@ public final class LatentSparkCli implements Runnable {
     String features;
 
     @Override
-    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       var r = Pipeline.export(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
-      System.out.printf("exported %d rows x %d dimensions to %s%n", r.rows(), r.dimensions(), r.dir());
+      return String.format("exported %d rows x %d dimensions to %s", r.rows(), r.dimensions(), r.dir());
     }
   }
 
   @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "train -> encode -> export in one Spark application.")
   static final class RunPipeline extends Job {
     @Override
-    void run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       var r = Pipeline.run(spark, cfg, out, common.overwrite);
       var last = r.model().history().get(r.model().history().size() - 1);
-      System.out.printf("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n",
+      return String.format("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n"
+          + "outputs: %s (model/, features/, export/, summary.json)",
           r.seconds(), r.model().history().size(), last.validationSplit(), last.validationMse(), r.encoded().rowsWritten(),
-          r.encoded().meanMseBySplit(), r.exported().rows());
-      System.out.printf("outputs: %s (model/, features/, export/, summary.json)%n", out.out());
+          r.encoded().meanMseBySplit(), r.exported().rows(), out.out());
     }
   }
 

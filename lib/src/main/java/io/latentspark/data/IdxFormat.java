@@ -2,6 +2,8 @@ package io.latentspark.data;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.OutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,5 +111,30 @@ public final class IdxFormat {
       }
       return labels;
     }
+  }
+
+  /** Writes uint8 images (each rows x cols bytes) as an IDX image file; the caller closes {@code raw}. */
+  public static void writeImages(OutputStream raw, byte[][] images, int rows, int cols) throws IOException {
+    DataOutputStream out = new DataOutputStream(raw);
+    out.writeInt(IMAGES_MAGIC);
+    out.writeInt(images.length);
+    out.writeInt(rows);
+    out.writeInt(cols);
+    for (byte[] img : images) {
+      if (img.length != rows * cols) {
+        throw new IllegalArgumentException("An image has " + img.length + " bytes but rows x cols is " + rows * cols);
+      }
+      out.write(img);
+    }
+    out.flush();
+  }
+
+  /** Writes uint8 labels as an IDX label file; the caller closes {@code raw}. */
+  public static void writeLabels(OutputStream raw, byte[] labels) throws IOException {
+    DataOutputStream out = new DataOutputStream(raw);
+    out.writeInt(LABELS_MAGIC);
+    out.writeInt(labels.length);
+    out.write(labels);
+    out.flush();
   }
 }

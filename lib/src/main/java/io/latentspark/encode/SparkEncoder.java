@@ -85,15 +85,7 @@ public final class SparkEncoder {
    * directory that is renamed into place after the write committed. Existing output is refused unless overwrite.
    */
   public static void write(Dataset<Row> features, String dir, Configuration conf, boolean overwrite) {
-    Path target = new Path(dir);
-    Outputs.checkWritable(target, conf, overwrite);
-    Path staging = Outputs.staging(target);
-    try {
-      features.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
-      Outputs.commit(staging, target, conf, overwrite);
-    } catch (RuntimeException e) {
-      Outputs.abort(staging, conf);
-      throw e;
-    }
+    Outputs.writeAtomically(new Path(dir), conf, overwrite,
+        staging -> features.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString()));
   }
 }

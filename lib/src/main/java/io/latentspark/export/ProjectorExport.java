@@ -7,7 +7,6 @@ import io.latentspark.util.Outputs;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class ProjectorExport {
   public static Result write(Dataset<Row> features, ExportConfig cfg, long seed, String dir, Configuration conf, boolean overwrite) {
     FeatureSchema.check(features.schema(), "The export input");
     Path target = new Path(dir);
-    Outputs.checkWritable(target, conf, overwrite);
+    Outputs.checkWritable(target, conf, overwrite); // before the sample is computed
     Dataset<Row> chosen = features.where(functions.col(ImageSchema.SPLIT).isin(cfg.splits().toArray()));
     List<Row> rows = StratifiedSample.of(chosen, cfg.sampleSize(), seed)
         .select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.SPLIT, FeatureSchema.RECONSTRUCTION_ERROR, FeatureSchema.Z)
@@ -52,51 +51,47 @@ public final class ProjectorExport {
       throw new IllegalArgumentException("Nothing to export: the feature table has no rows in the splits " + cfg.splits());
     }
     int dims = rows.get(0).getList(4).size();
-    Path staging = Outputs.staging(target);
-    FileSystem fs = Outputs.fs(staging, conf);
-    try {
+    Outputs.writeAtomically(target, conf, overwrite, staging -> {
+      FileSystem fs = Outputs.fs(staging, conf);
       fs.mkdirs(staging);
       try (Writer vectors = open(fs, new Path(staging, VECTORS));
           Writer meta = open(fs, new Path(staging, METADATA));
           Writer csv = open(fs, new Path(staging, CSV))) {
-        meta.write("id\tlabel\tsplit\treconstruction_error\n");
-        csv.write("id,label,split,reconstruction_error");
-        for (int k = 0; k < dims; k++) {
-          csv.write(",z" + k);
-        }
-        csv.write('\n');
-        for (Row r : rows) {
-          String id = r.getString(0);
-          String label = r.isNullAt(1) ? "" : r.getString(1);
-          String split = r.getString(2);
-          double err = r.getDouble(3);
-          List<Float> z = r.getList(4);
-          StringBuilder v = new StringBuilder();
-          StringBuilder c = new StringBuilder();
-          c.append(csvField(id)).append(',').append(csvField(label)).append(',').append(split).append(',').append(err);
-          for (int k = 0; k < z.size(); k++) {
-            if (k > 0) {
-              v.append('\t');
-            }
-            v.append(z.get(k));
-            c.append(',').append(z.get(k));
-          }
-          vectors.write(v.append('\n').toString());
-          meta.write(tsvField(id) + "\t" + tsvField(label) + "\t" + split + "\t" + err + "\n");
-          csv.write(c.append('\n').toString());
-        }
+        writeRows(rows, dims, vectors, meta, csv);
       }
       Outputs.writeString(new Path(staging, CONFIG), "embeddings {\n  tensor_name: \"latentspark\"\n  tensor_shape: " + rows.size()
           + "\n  tensor_shape: " + dims + "\n  tensor_path: \"" + VECTORS + "\"\n  metadata_path: \"" + METADATA + "\"\n}\n", conf);
-      Outputs.commit(staging, target, conf, overwrite);
-    } catch (IOException e) {
-      Outputs.abort(staging, conf);
-      throw new UncheckedIOException("Cannot write the export " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      Outputs.abort(staging, conf);
-      throw e;
-    }
+    });
     return new Result(target.toString(), rows.size(), dims);
+  }
+
+  private static void writeRows(List<Row> rows, int dims, Writer vectors, Writer meta, Writer csv) throws IOException {
+    meta.write("id\tlabel\tsplit\treconstruction_error\n");
+    csv.write("id,label,split,reconstruction_error");
+    for (int k = 0; k < dims; k++) {
+      csv.write(",z" + k);
+    }
+    csv.write('\n');
+    for (Row r : rows) {
+      String id = r.getString(0);
+      String label = r.isNullAt(1) ? "" : r.getString(1);
+      String split = r.getString(2);
+      double err = r.getDouble(3);
+      List<Float> z = r.getList(4);
+      StringBuilder v = new StringBuilder();
+      StringBuilder c = new StringBuilder();
+      c.append(csvField(id)).append(',').append(csvField(label)).append(',').append(split).append(',').append(err);
+      for (int k = 0; k < z.size(); k++) {
+        if (k > 0) {
+          v.append('\t');
+        }
+        v.append(z.get(k));
+        c.append(',').append(z.get(k));
+      }
+      vectors.write(v.append('\n').toString());
+      meta.write(tsvField(id) + "\t" + tsvField(label) + "\t" + split + "\t" + err + "\n");
+      csv.write(c.append('\n').toString());
+    }
   }
 
   private static Writer open(FileSystem fs, Path p) throws IOException {

@@ -10,7 +10,6 @@ import io.latentspark.util.Versions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +84,7 @@ public final class AutoencoderModel {
    * directory unless {@code overwrite}.
    */
   public void save(String dir, Configuration conf, boolean overwrite) {
-    Path target = new Path(dir);
-    Outputs.checkWritable(target, conf, overwrite);
-    Path staging = Outputs.staging(target);
-    try {
+    Outputs.writeAtomically(new Path(dir), conf, overwrite, staging -> {
       FileSystem fs = Outputs.fs(staging, conf);
       fs.mkdirs(staging);
       try (OutputStream out = fs.create(new Path(staging, NETWORK))) {
@@ -96,14 +92,7 @@ public final class AutoencoderModel {
       }
       Outputs.writeString(new Path(staging, NORMALIZER), normalizer.toJson(), conf);
       Outputs.writeString(new Path(staging, METADATA), metadataJson(), conf);
-      Outputs.commit(staging, target, conf, overwrite);
-    } catch (IOException e) {
-      Outputs.abort(staging, conf);
-      throw new UncheckedIOException("Cannot save the model to " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      Outputs.abort(staging, conf);
-      throw e;
-    }
+    });
   }
 
   String metadataJson() {

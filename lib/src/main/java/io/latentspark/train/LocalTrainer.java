@@ -21,6 +21,13 @@ public final class LocalTrainer {
     this.cfg = cfg;
   }
 
+  /** The network before any training (same seed, same initial weights as a training run). */
+  public AutoencoderModel untrained() {
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), cfg.train(), cfg.data().inputSize(), cfg.seed()));
+    net.init();
+    return new AutoencoderModel(net, InputNormalizer.unit(), cfg, "none", List.of());
+  }
+
   /** Trains on {@code train} (pixels in [0,1]) for {@code train.epochs} epochs with the unit normalisation. */
   public AutoencoderModel train(List<float[]> train, String inputPath) {
     InputNormalizer normalizer = InputNormalizer.unit();

@@ -70,6 +70,32 @@ public final class Outputs {
     }
   }
 
+  /** Writes the content of an output directory into the (not yet existing) staging path given. */
+  @FunctionalInterface
+  public interface StagedWrite {
+    void write(Path staging) throws IOException;
+  }
+
+  /**
+   * Writes the output directory {@code target} atomically: refuses an existing target unless overwrite,
+   * lets {@code body} write into a hidden staging directory, then renames it into place. On any failure the
+   * staging directory is deleted and nothing appears at {@code target}.
+   */
+  public static void writeAtomically(Path target, Configuration conf, boolean overwrite, StagedWrite body) {
+    checkWritable(target, conf, overwrite);
+    Path staging = staging(target);
+    try {
+      body.write(staging);
+      commit(staging, target, conf, overwrite);
+    } catch (IOException e) {
+      abort(staging, conf);
+      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      abort(staging, conf);
+      throw e;
+    }
+  }
+
   /** Deletes a staging directory after a failure; never throws. */
   public static void abort(Path staging, Configuration conf) {
     try {

@@ -1,0 +1,123 @@
+package io.latentspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.util.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as spark-submit runs it: arguments in, outputs and exit codes out (Spark master from system properties). */
+class LatentSparkCliTest {
+  private static final String[] TINY = {
+      "--set", "data.synthetic.trainCount=600", "--set", "data.synthetic.testCount=200", "--set", "data.height=12",
+      "--set", "data.width=12", "--set", "model.encoderLayers=[32]", "--set", "model.latentSize=4", "--set", "train.epochs=2",
+      "--set", "train.batchSizePerWorker=32", "--set", "export.sampleSize=100"};
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = LatentSparkCli.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int exit = cmd.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** The subcommand, then the tiny-run settings, then the rest. */
+  static String[] tiny(String subcommand, String... rest) {
+    List<String> all = new java.util.ArrayList<>(List.of(subcommand));
+    all.addAll(List.of(TINY));
+    all.addAll(List.of(rest));
+    return all.toArray(String[]::new);
+  }
+
+  @BeforeAll
+  static void embeddedSpark() {
+    System.setProperty("spark.master", "local[2]");
+    System.setProperty("spark.ui.enabled", "false");
+    System.setProperty("spark.driver.host", "127.0.0.1");
+    System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+    System.setProperty("spark.sql.shuffle.partitions", "4");
+  }
+
+  @AfterAll
+  static void clear() {
+    for (String k : List.of("spark.master", "spark.ui.enabled", "spark.driver.host", "spark.driver.bindAddress", "spark.sql.shuffle.partitions")) {
+      System.clearProperty(k);
+    }
+  }
+
+  @Test
+  void helpListsEveryOptionAndSettingWithItsDefault() {
+    Run r = run("pipeline", "--help");
+    assertEquals(0, r.exit());
+    for (String option : List.of("--config", "--set", "--out", "--overwrite")) {
+      assertTrue(r.out().contains(option), option);
+    }
+    for (Map.Entry<String, String[]> e : LatentSparkConfig.describeDefaults().entrySet()) {
+      assertTrue(r.out().matches("(?s).*\\Q" + e.getKey() + "\\E\\s+= \\Q" + e.getValue()[0] + "\\E.*"), "help shows " + e.getKey() + " = " + e.getValue()[0]);
+    }
+    assertTrue(run("--help").out().contains("pipeline"));
+  }
+
+  @Test
+  void invalidSettingsFailBeforeSparkStartsWithKeyValueAndRule(@TempDir Path dir) {
+    Run r = run("train", "--out", dir.toString(), "--set", "train.epochs=-1");
+    assertEquals(2, r.exit());
+    assertEquals("error: Cannot set train.epochs to -1: the value must be positive", r.err().strip());
+    assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "no Spark session was started");
+    Run unknown = run("train", "--out", dir.toString(), "--set", "model.latent=3");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().startsWith("error: Unknown setting model.latent"), unknown.err());
+  }
+
+  @Test
+  void pipelineThenEncodeAndExportSubcommands(@TempDir Path dir) throws Exception {
+    String out = dir.resolve("run").toString();
+    Run r = run(tiny("pipeline", "--out", out));
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("pipeline finished"), r.out());
+    JsonNode summary = Json.read(Files.readString(Path.of(out, "summary.json")));
+    assertEquals(800, summary.get("rowsEncoded").asLong());
+    assertEquals(2, summary.get("epochs").asInt());
+    assertTrue(Files.exists(Path.of(out, "export", "vectors.tsv")));
+    AutoencoderModel model = AutoencoderModel.load(Path.of(out, "model").toString(), new Configuration());
+    assertEquals(2, model.history().size());
+
+    Run refused = run(tiny("pipeline", "--out", out));
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().strip().matches("error: Output .*/run/model already exists: use --overwrite to replace it, or choose another --out"),
+        refused.err());
+
+    String second = dir.resolve("second").toString();
+    Run enc = run(tiny("encode", "--model", Path.of(out, "model").toString(), "--out", second));
+    assertEquals(0, enc.exit(), enc.err());
+    assertTrue(enc.out().startsWith("encoded 800 images into"), enc.out());
+    Run exp = run(tiny("export", "--out", second, "--set", "export.splits=[test]"));
+    assertEquals(0, exp.exit(), exp.err());
+    List<String> meta = Files.readAllLines(Path.of(second, "export", "metadata.tsv"));
+    assertTrue(meta.size() > 50 && meta.stream().skip(1).allMatch(l -> l.split("\t")[2].equals("test")), "only test rows: " + meta.size());
+
+    Run wrongShape = run(tiny("encode", "--model", Path.of(out, "model").toString(), "--out", dir.resolve("third").toString(),
+        "--set", "data.height=14"));
+    assertEquals(1, wrongShape.exit());
+    assertTrue(wrongShape.err().contains("takes 1x12x12 images but data.channels/height/width are 1x14x12"), wrongShape.err());
+  }
+}

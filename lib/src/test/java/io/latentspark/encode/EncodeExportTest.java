@@ -1,0 +1,140 @@
+package io.latentspark.encode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.latentspark.SparkTestBase;
+import io.latentspark.TestData;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.data.ImageSchema;
+import io.latentspark.data.ImageSources;
+import io.latentspark.export.ProjectorExport;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.train.LocalTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EncodeExportTest extends SparkTestBase {
+  static LatentSparkConfig cfg;
+  static AutoencoderModel model;
+  static Dataset<Row> images;
+
+  @BeforeAll
+  static void trainSmallModel() {
+    cfg = TestData.config("data.synthetic.trainCount=900", "data.synthetic.testCount=300", "data.height=12", "data.width=12",
+        "model.encoderLayers=[32]", "model.latentSize=5", "train.epochs=2", "encode.batchSize=64", "export.sampleSize=200");
+    images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    List<float[]> train = new ArrayList<>();
+    for (Row r : images.where("split = 'train'").collectAsList()) {
+      train.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));
+    }
+    model = new LocalTrainer(cfg).train(train, "synthetic");
+  }
+
+  @Test
+  void encodesEveryRowLikeTheLocalNetwork(@TempDir Path dir) {
+    Dataset<Row> features = SparkEncoder.encode(spark, model, images, cfg.encode().batchSize());
+    String out = dir.resolve("features").toString();
+    SparkEncoder.write(features, out, new Configuration(), false);
+    Dataset<Row> back = spark.read().parquet(out);
+    FeatureSchema.check(back.schema(), out);
+    assertEquals(images.count(), back.count());
+    assertEquals(0, back.select("id").except(images.select("id")).count());
+
+    List<Row> rows = back.join(images.select("id", "pixels"), "id").orderBy("id").limit(100).collectAsList();
+    List<float[]> px = new ArrayList<>();
+    for (Row r : rows) {
+      px.add(ImageSchema.pixels(r, r.fieldIndex("pixels")));
+    }
+    BatchEncoder.Result local = BatchEncoder.of(NetworkSnapshot.of(model)).encode(px);
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      assertEquals(5, r.getList(r.fieldIndex("z")).size());
+      float[] z = new float[5];
+      for (int k = 0; k < 5; k++) {
+        z[k] = r.<Float>getList(r.fieldIndex("z")).get(k);
+      }
+      assertArrayEquals(local.z()[i], z, 1e-5f);
+      double independent = 0;
+      float[] recon = model.network().output(org.nd4j.linalg.factory.Nd4j.create(new float[][] {px.get(i)}), false).toFloatVector();
+      for (int k = 0; k < recon.length; k++) {
+        independent += (recon[k] - px.get(i)[k]) * (double) (recon[k] - px.get(i)[k]);
+      }
+      assertEquals(independent / recon.length, r.getDouble(r.fieldIndex("reconstruction_error")), 1e-6);
+    }
+    IllegalStateException again = assertThrows(IllegalStateException.class, () -> SparkEncoder.write(features, out, new Configuration(), false));
+    assertTrue(again.getMessage().contains("already exists"));
+  }
+
+  @Test
+  void exportFilesParseBackAndAreStratified(@TempDir Path dir) throws IOException {
+    String featuresDir = dir.resolve("features").toString();
+    SparkEncoder.write(SparkEncoder.encode(spark, model, images, 64), featuresDir, new Configuration(), false);
+    Dataset<Row> features = spark.read().parquet(featuresDir);
+    Path out = dir.resolve("export");
+    ProjectorExport.Result r = ProjectorExport.write(features, cfg.export(), cfg.seed(), out.toString(), new Configuration(), false);
+    assertEquals(5, r.dimensions());
+
+    List<String> vectors = Files.readAllLines(out.resolve("vectors.tsv"));
+    List<String> meta = Files.readAllLines(out.resolve("metadata.tsv"));
+    List<String> csv = Files.readAllLines(out.resolve("embedding.csv"));
+    assertEquals(r.rows(), vectors.size());
+    assertEquals("id\tlabel\tsplit\treconstruction_error", meta.get(0));
+    assertEquals(r.rows() + 1, meta.size());
+    assertEquals("id,label,split,reconstruction_error,z0,z1,z2,z3,z4", csv.get(0));
+    assertEquals(r.rows() + 1, csv.size());
+    assertTrue(Math.abs(r.rows() - 200) <= 10, "about export.sampleSize rows: " + r.rows());
+
+    Map<String, Row> byId = new HashMap<>();
+    for (Row f : features.collectAsList()) {
+      byId.put(f.getString(0), f);
+    }
+    Map<String, Integer> perLabel = new HashMap<>();
+    for (int i = 0; i < vectors.size(); i++) {
+      String[] v = vectors.get(i).split("\t");
+      String[] m = meta.get(i + 1).split("\t");
+      String[] c = csv.get(i + 1).split(",");
+      assertEquals(5, v.length);
+      Row f = byId.get(m[0]);
+      assertEquals(f.getString(2), m[1]);
+      assertEquals(m[0], c[0]);
+      assertEquals(f.getDouble(5), Double.parseDouble(m[3]), 0);
+      for (int k = 0; k < 5; k++) {
+        assertEquals(f.<Float>getList(4).get(k), Float.parseFloat(v[k]), 0f);
+        assertEquals(Float.parseFloat(v[k]), Float.parseFloat(c[4 + k]), 0f);
+      }
+      perLabel.merge(m[1], 1, Integer::sum);
+    }
+    assertEquals(10, perLabel.size(), "every class is in the sample: " + perLabel);
+    for (int n : perLabel.values()) {
+      assertTrue(n >= 18 && n <= 22, "classes keep their share (20 each): " + perLabel);
+    }
+    String pbtxt = Files.readString(out.resolve("projector_config.pbtxt"));
+    assertTrue(pbtxt.contains("tensor_shape: " + r.rows() + "\n  tensor_shape: 5"), pbtxt);
+    assertTrue(pbtxt.contains("tensor_path: \"vectors.tsv\"") && pbtxt.contains("metadata_path: \"metadata.tsv\""), pbtxt);
+    try (var s = Files.list(dir)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")), "no staging directories are left");
+    }
+  }
+
+  @Test
+  void exportRefusesATableThatIsNotAFeatureTable(@TempDir Path dir) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ProjectorExport.write(images, cfg.export(), 1, dir.resolve("x").toString(), new Configuration(), false));
+    assertEquals("The export input is not a feature table: column z is missing (columns are id, path, label, split, pixels)", e.getMessage());
+  }
+}

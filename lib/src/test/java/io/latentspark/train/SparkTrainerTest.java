@@ -1,0 +1,141 @@
+package io.latentspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.latentspark.SparkTestBase;
+import io.latentspark.TestData;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.data.ImageSchema;
+import io.latentspark.data.ImageSources;
+import io.latentspark.data.SyntheticImages;
+import io.latentspark.encode.BatchEncoder;
+import io.latentspark.encode.NetworkSnapshot;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.EpochStats;
+import io.latentspark.model.ModelFormatException;
+import io.latentspark.model.ModelRoundTrip;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SparkTrainerTest extends SparkTestBase {
+
+  private static final String[] SMALL = {
+      "data.synthetic.trainCount=1200", "data.synthetic.testCount=200", "data.height=16", "data.width=16",
+      "model.encoderLayers=[64]", "model.latentSize=8", "train.batchSizePerWorker=32", "train.learningRate=0.003"};
+
+  private static LatentSparkConfig small(String... more) {
+    List<String> sets = new ArrayList<>(List.of(SMALL));
+    sets.addAll(List.of(more));
+    return TestData.config(sets.toArray(String[]::new));
+  }
+
+  private static List<float[]> pixels(List<Row> rows) {
+    List<float[]> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));
+    }
+    return out;
+  }
+
+  private static double meanMse(AutoencoderModel m, List<float[]> px) {
+    double s = 0;
+    for (double v : BatchEncoder.of(NetworkSnapshot.of(m)).encode(px).mse()) {
+      s += v;
+    }
+    return s / px.size();
+  }
+
+  @Test
+  void trainsWithCheckpointsAndHistoryAndRoundTrips(@TempDir Path dir) throws IOException {
+    LatentSparkConfig cfg = small("train.epochs=3", "train.keepCheckpoints=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    List<EpochStats> seen = new ArrayList<>();
+    AutoencoderModel model = new SparkTrainer(cfg).train(spark, images,
+        new TrainingRun("synthetic", dir.resolve("ckpt").toString(), dir.resolve("work").toString(), (s, m) -> seen.add(s)));
+    assertEquals(3, model.history().size());
+    assertEquals(model.history(), seen);
+    EpochStats first = model.history().get(0);
+    EpochStats last = model.history().get(2);
+    assertEquals("validation", last.validationSplit());
+    assertTrue(last.validationMse() < first.validationMse(), "validation loss goes down: " + model.history());
+    assertTrue(last.trainMse() < first.trainMse(), "training loss goes down: " + model.history());
+    // one checkpoint per epoch, only the newest two kept; scratch space cleaned up
+    try (var s = Files.list(dir.resolve("ckpt"))) {
+      assertEquals(List.of("epoch-0002", "epoch-0003"), s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertFalse(Files.exists(dir.resolve("work/dl4j-export")));
+    AutoencoderModel ckpt = AutoencoderModel.load(dir.resolve("ckpt/epoch-0003").toString(), new Configuration());
+    assertEquals(3, ckpt.history().size());
+
+    List<float[]> probe = pixels(images.where("split = 'test'").limit(50).collectAsList());
+    assertEquals(last.validationMse(), meanMse(model, pixels(images.where("split = 'validation'").collectAsList())), 1e-6,
+        "the reported validation MSE is the mean per-pixel MSE of the validation split");
+    ModelRoundTrip.check(model, dir.resolve("model").toString(), probe);
+    IllegalStateException again = assertThrows(IllegalStateException.class,
+        () -> model.save(dir.resolve("model").toString(), new Configuration(), false));
+    assertTrue(again.getMessage().endsWith("already exists: use --overwrite to replace it, or choose another --out"), again.getMessage());
+    images.unpersist();
+  }
+
+  @Test
+  void standardizedInputsRoundTrip(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("train.epochs=1", "data.normalize=standardize", "model.outputActivation=identity");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed());
+    AutoencoderModel model = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, dir.resolve("w").toString(), null));
+    assertEquals("standardize", model.normalizer().type());
+    ModelRoundTrip.check(model, dir.resolve("m").toString(), pixels(images.limit(20).collectAsList()));
+  }
+
+  /**
+   * With one worker, parameter averaging is plain sequential training: it must reach the same loss as
+   * single-JVM training of the same network with the same seed on the same data.
+   */
+  @Test
+  void oneSparkWorkerMatchesSingleJvmTraining(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("train.epochs=4", "train.workers=1", "data.partitions=1", "data.validationFraction=0");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    List<float[]> train = pixels(images.where("split = 'train'").collectAsList());
+    List<float[]> test = pixels(images.where("split = 'test'").collectAsList());
+    AutoencoderModel local = new LocalTrainer(cfg).train(train, "synthetic");
+    AutoencoderModel distributed = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, dir.toString(), null));
+    double localMse = meanMse(local, test);
+    double sparkMse = meanMse(distributed, test);
+    double untrained = meanMse(new LocalTrainer(small("train.epochs=1")).untrained(), test);
+    assertTrue(localMse < 0.5 * untrained, "single-JVM training learns: " + localMse + " vs untrained " + untrained);
+    assertEquals(localMse, sparkMse, 0.10 * localMse, "Spark (1 worker) " + sparkMse + " vs single JVM " + localMse);
+    images.unpersist();
+  }
+
+  @Test
+  void emptyTrainSplitIsAClearError(@TempDir Path dir) {
+    LatentSparkConfig cfg = small();
+    Dataset<Row> onlyTest = ImageSources.load(spark, cfg.data(), cfg.seed()).where("split = 'test'");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SparkTrainer(cfg).train(spark, onlyTest, new TrainingRun("synthetic", null, dir.toString(), null)));
+    assertEquals("The dataset synthetic has no rows in the train split", e.getMessage());
+  }
+
+  @Test
+  void loadRefusesMissingOrForeignDirectories(@TempDir Path dir) throws IOException {
+    ModelFormatException missing = assertThrows(ModelFormatException.class,
+        () -> AutoencoderModel.load(dir.resolve("none").toString(), new Configuration()));
+    assertTrue(missing.getMessage().endsWith("none does not exist"), missing.getMessage());
+    Files.createDirectories(dir.resolve("foreign"));
+    Files.writeString(dir.resolve("foreign/metadata.json"), "{}");
+    ModelFormatException foreign = assertThrows(ModelFormatException.class,
+        () -> AutoencoderModel.load(dir.resolve("foreign").toString(), new Configuration()));
+    assertTrue(foreign.getMessage().contains("has no network.zip"), foreign.getMessage());
+    assertTrue(SyntheticImages.CLASSES.size() == 10);
+  }
+}
