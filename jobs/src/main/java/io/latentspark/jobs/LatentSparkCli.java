@@ -138,9 +138,18 @@ public final class LatentSparkCli implements Runnable {
   static String settingsHelp() {
     StringBuilder sb = new StringBuilder("%nSettings (--config FILE / --set KEY=VALUE), with defaults:%n");
     for (Map.Entry<String, String[]> e : LatentSparkConfig.describeDefaults().entrySet()) {
-      sb.append(String.format("  %-28s = %-22s %s", e.getKey(), e.getValue()[0], e.getValue()[1]).replace("%", "%%")).append("%n");
+      sb.append("  ").append(e.getKey()).append(" = ").append(e.getValue()[0]).append("%n");
+      StringBuilder line = new StringBuilder("      ");
+      for (String word : e.getValue()[1].split(" ")) {
+        if (line.length() + word.length() > 78) {
+          sb.append(line.toString().stripTrailing()).append("%n");
+          line = new StringBuilder("      ");
+        }
+        line.append(word).append(' ');
+      }
+      sb.append(line.toString().stripTrailing()).append("%n");
     }
-    return sb.toString();
+    return sb.toString().replace("%", "%%").replace("%%n", "%n");
   }
 
   /** Builds the command line with the settings table as footer of every command. */
