@@ -12,6 +12,9 @@ public record DataConfig(
     double validationFraction,
     double testFraction,
     int limitPerSplit,
+    String onError,
+    String channelMismatch,
+    String cache,
     int partitions,
     String normalize,
     int syntheticTrainCount,
@@ -23,6 +26,11 @@ public record DataConfig(
   public static final String IDX = "idx";
   public static final String IMAGE_FOLDER = "image-folder";
 
+  /** true when bad images are quarantined instead of failing the run. */
+  public boolean skipBadInput() {
+    return onError.equals("skip");
+  }
+
   /** Pixels per image: height x width x channels. */
   public int inputSize() {
     return height * width * channels;
@@ -33,6 +41,9 @@ public record DataConfig(
     String path = s.string("path");
     if (!format.equals(SYNTHETIC) && path.isBlank()) {
       throw s.invalid("path", path, "data.format = " + format + " needs the dataset location (a path or file:, hdfs:, s3a: URI)");
+    }
+    if (UriRules.hasUserInfo(path)) {
+      throw s.invalid("path", UriRules.redact(path), UriRules.CREDENTIALS_RULE);
     }
     int channels = s.integer("channels");
     if (channels != 1 && channels != 3) {
@@ -58,6 +69,9 @@ public record DataConfig(
         validation,
         test,
         s.nonNegativeInt("limitPerSplit"),
+        s.oneOf("onError", "fail", "skip"),
+        s.oneOf("channelMismatch", "convert", "reject"),
+        s.oneOf("cache", "memory-and-disk", "disk", "none"),
         s.nonNegativeInt("partitions"),
         s.oneOf("normalize", "unit", "standardize"),
         syn.positiveInt("trainCount"),

@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes image file bytes (PNG, JPEG, BMP, GIF through ImageIO; PGM/PPM/PBM in binary or ASCII form by
@@ -27,24 +32,52 @@ public final class ImageDecoder {
 
   /** Decodes and converts to {@code channels} at {@code height x width}; {@code file} names the input in errors. */
   public static Pixels decode(byte[] bytes, String file, int height, int width, int channels) {
+    return decode(bytes, file, height, width, channels, true);
+  }
+
+  /**
+   * As {@link #decode(byte[], String, int, int, int)}; with {@code convertChannels} false an image with another
+   * channel count is rejected instead of converted.
+   */
+  public static Pixels decode(byte[] bytes, String file, int height, int width, int channels, boolean convertChannels) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(file, "the file is empty (0 bytes)");
     }
     Pixels p = (bytes[0] == 'P' && bytes.length > 1 && bytes[1] >= '1' && bytes[1] <= '6')
         ? Pnm.read(bytes, file)
         : readWithImageIo(bytes, file);
+    if (!convertChannels && p.channels() != channels) {
+      throw new ImageDecodeException(file, "it has " + p.channels() + " channel(s) but data.channels = " + channels
+          + " (data.channelMismatch = reject)");
+    }
     return p.toChannels(channels).resize(height, width);
   }
 
   private static Pixels readWithImageIo(byte[] bytes, String file) {
     BufferedImage img;
-    try {
-      img = ImageIO.read(new ByteArrayInputStream(bytes));
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new ImageDecodeException(file, "not an image in a supported format (PNG, JPEG, BMP, GIF, PGM/PPM)");
+      }
+      ImageReader reader = readers.next();
+      List<String> warnings = new ArrayList<>();
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      try {
+        reader.setInput(in, true, true);
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+      if (!warnings.isEmpty()) {
+        // e.g. "Truncated File - Missing EOI marker": ImageIO fills the missing part with grey instead of failing
+        throw new ImageDecodeException(file, "corrupt or truncated image data (" + String.join("; ", warnings) + ")");
+      }
     } catch (IOException | RuntimeException e) {
+      if (e instanceof ImageDecodeException d) {
+        throw d;
+      }
       throw new ImageDecodeException(file, "corrupt or truncated image data (" + e.getMessage() + ")");
-    }
-    if (img == null) {
-      throw new ImageDecodeException(file, "not an image in a supported format (PNG, JPEG, BMP, GIF, PGM/PPM)");
     }
     int h = img.getHeight();
     int w = img.getWidth();

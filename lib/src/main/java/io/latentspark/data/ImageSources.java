@@ -21,6 +21,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Loads a dataset described by {@link DataConfig} into the {@link ImageSchema} DataFrame. Paths may be local
@@ -29,24 +31,70 @@ import org.apache.spark.sql.expressions.Window;
 public final class ImageSources {
   private ImageSources() {}
 
-  /** The configured dataset, repartitioned to {@code data.partitions} (or Spark's default parallelism). */
-  public static Dataset<Row> load(SparkSession spark, DataConfig cfg, long seed) {
+  /**
+   * The configured dataset, repartitioned to {@code data.partitions} (or Spark's default parallelism) and kept
+   * as {@code data.cache} says. Under {@code data.onError = fail} a bad image file stops the load here, with
+   * the first bad file (by path) named and the number of bad files; under {@code skip} bad files go to
+   * {@link LoadedImages#quarantine()}.
+   */
+  public static LoadedImages load(SparkSession spark, DataConfig cfg, long seed) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = cfg.partitions() > 0 ? cfg.partitions() : jsc.defaultParallelism();
-    Dataset<Row> df = switch (cfg.format()) {
+    StorageLevel level = storageLevel(cfg);
+    if (cfg.format().equals(DataConfig.IMAGE_FOLDER)) {
+      Dataset<Row> all = imageFolder(spark, cfg, seed, partitions);
+      if (level != null) {
+        all = all.persist(level);
+      }
+      Dataset<Row> bad = all.where(functions.col(ERROR).isNotNull());
+      if (!cfg.skipBadInput()) {
+        List<Row> first = bad.select(ImageSchema.PATH, ERROR).orderBy(ImageSchema.PATH).limit(1).collectAsList();
+        if (!first.isEmpty()) {
+          long n = bad.count();
+          if (level != null) {
+            all.unpersist();
+          }
+          throw new ImageDecodeException(first.get(0).getString(0), first.get(0).getString(1) + " (" + n + " bad file(s) under "
+              + cfg.path() + "; data.onError = skip leaves them out and lists them in the quarantine table)");
+        }
+      }
+      Dataset<Row> images = limit(all.where(functions.col(ERROR).isNull()).drop(ERROR), cfg, seed, partitions);
+      Dataset<Row> quarantine = bad.select(functions.col(ImageSchema.ID), functions.col(ImageSchema.PATH),
+          functions.col(ImageSchema.LABEL), functions.col(ERROR).as(LoadedImages.REASON));
+      return new LoadedImages(images, quarantine, level != null ? all : null);
+    }
+    Dataset<Row> images = switch (cfg.format()) {
       case DataConfig.SYNTHETIC -> synthetic(spark, cfg, seed, partitions);
       case DataConfig.IDX -> idx(spark, cfg, seed, partitions);
-      case DataConfig.IMAGE_FOLDER -> imageFolder(spark, cfg, seed, partitions);
       default -> throw new IllegalArgumentException("Unknown data.format " + cfg.format());
     };
-    if (cfg.limitPerSplit() > 0) {
-      df = df.withColumn("_rank", functions.row_number().over(
-              Window.partitionBy(ImageSchema.SPLIT).orderBy(functions.xxhash64(functions.col(ImageSchema.ID), functions.lit(seed)))))
-          .where(functions.col("_rank").leq(cfg.limitPerSplit()))
-          .drop("_rank")
-          .repartition(partitions);
+    images = limit(images, cfg, seed, partitions);
+    if (level != null) {
+      images = images.persist(level);
     }
-    return df;
+    return new LoadedImages(images, spark.createDataFrame(List.<Row>of(), LoadedImages.QUARANTINE_SCHEMA), level != null ? images : null);
+  }
+
+  /** Column of the decoding error of an input file (null for a good image) before the split into images and quarantine. */
+  static final String ERROR = "_error";
+
+  static StorageLevel storageLevel(DataConfig cfg) {
+    return switch (cfg.cache()) {
+      case "memory-and-disk" -> StorageLevel.MEMORY_AND_DISK();
+      case "disk" -> StorageLevel.DISK_ONLY();
+      default -> null;
+    };
+  }
+
+  private static Dataset<Row> limit(Dataset<Row> df, DataConfig cfg, long seed, int partitions) {
+    if (cfg.limitPerSplit() <= 0) {
+      return df;
+    }
+    return df.withColumn("_rank", functions.row_number().over(
+            Window.partitionBy(ImageSchema.SPLIT).orderBy(functions.xxhash64(functions.col(ImageSchema.ID), functions.lit(seed)))))
+        .where(functions.col("_rank").leq(cfg.limitPerSplit()))
+        .drop("_rank")
+        .repartition(partitions);
   }
 
   static Dataset<Row> synthetic(SparkSession spark, DataConfig cfg, long seed, int partitions) {
@@ -203,19 +251,36 @@ public final class ImageSources {
     double test = cfg.testFraction();
     double validation = cfg.validationFraction();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    boolean convert = cfg.channelMismatch().equals("convert");
     JavaRDD<Row> rows = jsc.parallelize(files, Math.min(partitions, files.size())).map(f -> {
       Path p = new Path(f[0]);
-      byte[] bytes;
-      try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new ImageDecodeException(f[0], "cannot be read (" + e.getMessage() + ")");
-      }
-      Pixels px = ImageDecoder.decode(bytes, f[0], h, w, c);
       String id = f[1] == null ? p.getName() : f[1] + "/" + p.getName();
-      return RowFactory.create(id, f[0], f[1], Splits.assign(seed, id, test, validation), px.data());
+      String split = Splits.assign(seed, id, test, validation);
+      try {
+        Pixels px = decodeFile(p, f[0], conf, h, w, c, convert);
+        return RowFactory.create(id, f[0], f[1], split, px.data(), null);
+      } catch (ImageDecodeException e) {
+        return RowFactory.create(id, f[0], f[1], split, new float[0], e.reason());
+      }
     });
-    return spark.createDataFrame(rows, ImageSchema.SCHEMA);
+    return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ERROR, DataTypes.StringType, true));
+  }
+
+  /** Reads and decodes one image file; any failure becomes an {@link ImageDecodeException} naming the file. */
+  static Pixels decodeFile(Path p, String name, HadoopConf conf, int h, int w, int c, boolean convert) {
+    byte[] bytes;
+    try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new ImageDecodeException(name, "the file cannot be read (" + e.getMessage() + ")");
+    }
+    try {
+      return ImageDecoder.decode(bytes, name, h, w, c, convert);
+    } catch (ImageDecodeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ImageDecodeException(name, "decoding failed (" + e + ")");
+    }
   }
 
   /** Image files directly under root (no label) and in its sub-folders (label = sub-folder name, nested folders included). */

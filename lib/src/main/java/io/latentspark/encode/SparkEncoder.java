@@ -85,7 +85,13 @@ public final class SparkEncoder {
    * directory that is renamed into place after the write committed. Existing output is refused unless overwrite.
    */
   public static void write(Dataset<Row> features, String dir, Configuration conf, boolean overwrite) {
+    FeatureSchema.check(features.schema(), "The feature table to write");
+    writeParquet(features, dir, conf, overwrite);
+  }
+
+  /** Writes any table as Parquet at {@code dir}, atomically (see {@link Outputs#writeAtomically}). */
+  public static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite) {
     Outputs.writeAtomically(new Path(dir), conf, overwrite,
-        staging -> features.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString()));
+        staging -> table.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString()));
   }
 }

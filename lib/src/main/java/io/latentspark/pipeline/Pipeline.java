@@ -2,8 +2,10 @@ package io.latentspark.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.config.UriRules;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.ImageSources;
+import io.latentspark.data.LoadedImages;
 import io.latentspark.encode.FeatureSchema;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.export.ProjectorExport;
@@ -20,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +31,20 @@ public final class Pipeline {
 
   private Pipeline() {}
 
-  /** Loads the configured dataset, cached for reuse within the run. */
-  public static Dataset<Row> loadImages(SparkSession spark, LatentSparkConfig cfg) {
-    return ImageSources.load(spark, cfg.data(), cfg.seed()).persist(StorageLevel.MEMORY_AND_DISK());
+  /** Loads the configured dataset (kept as data.cache says; bad files handled as data.onError says). */
+  public static LoadedImages loadImages(SparkSession spark, LatentSparkConfig cfg) {
+    return ImageSources.load(spark, cfg.data(), cfg.seed());
   }
 
   /** Trains on the configured dataset and saves {@code out/model} (checkpoints in {@code out/checkpoints}). */
   public static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Outputs.checkWritable(new Path(out.model()), conf, overwrite);
-    Dataset<Row> images = loadImages(spark, cfg);
+    LoadedImages loaded = loadImages(spark, cfg);
     try {
-      return train(spark, cfg, images, out, overwrite);
+      return train(spark, cfg, loaded.images(), out, overwrite);
     } finally {
-      images.unpersist();
+      loaded.unpersist();
     }
   }
 
@@ -58,8 +59,12 @@ public final class Pipeline {
     return model;
   }
 
-  /** Result of encoding: rows read and written, and the mean reconstruction MSE per split. */
-  public record EncodeResult(String features, long rowsIn, long rowsWritten, java.util.Map<String, Double> meanMseBySplit) {}
+  /**
+   * Result of encoding: input files or records found, rows written to the feature table, files quarantined
+   * (rowsIn = rowsWritten + rowsQuarantined), and the mean reconstruction MSE per split.
+   */
+  public record EncodeResult(String features, long rowsIn, long rowsWritten, long rowsQuarantined,
+      java.util.Map<String, Double> meanMseBySplit) {}
 
   /** Encodes the configured dataset with the model at {@code modelDir} into {@code out/features}. */
   public static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, String modelDir, RunLayout out, boolean overwrite) {
@@ -67,33 +72,42 @@ public final class Pipeline {
     Outputs.checkWritable(new Path(out.features()), conf, overwrite);
     AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
     checkShape(cfg, model, modelDir);
-    Dataset<Row> images = loadImages(spark, cfg);
+    LoadedImages loaded = loadImages(spark, cfg);
     try {
-      return encode(spark, cfg, model, images, out, overwrite);
+      return encode(spark, cfg, model, loaded, out, overwrite);
     } finally {
-      images.unpersist();
+      loaded.unpersist();
     }
   }
 
-  static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model, Dataset<Row> images,
+  static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model, LoadedImages loaded,
       RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    long rowsIn = images.count();
-    if (rowsIn == 0) {
-      throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " is empty: nothing to encode");
+    long good = loaded.images().count();
+    long quarantined = 0;
+    if (cfg.data().skipBadInput()) {
+      SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
+      quarantined = spark.read().parquet(out.quarantine()).count();
+      if (quarantined > 0) {
+        LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
+      }
     }
-    SparkEncoder.write(SparkEncoder.encode(spark, model, images, cfg.encode().batchSize()), out.features(), conf, overwrite);
+    if (good == 0) {
+      throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
+          + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
+    }
+    SparkEncoder.write(SparkEncoder.encode(spark, model, loaded.images(), cfg.encode().batchSize()), out.features(), conf, overwrite);
     Dataset<Row> written = spark.read().parquet(out.features());
     long rowsWritten = written.count();
-    if (rowsWritten != rowsIn) {
-      throw new IllegalStateException("Encoding wrote " + rowsWritten + " rows to " + out.features() + " but read " + rowsIn);
+    if (rowsWritten != good) {
+      throw new IllegalStateException("Encoding wrote " + rowsWritten + " rows to " + out.features() + " but read " + good);
     }
     java.util.Map<String, Double> bySplit = new java.util.TreeMap<>();
     for (Row r : written.groupBy(ImageSchema.SPLIT).agg(functions.avg(FeatureSchema.RECONSTRUCTION_ERROR)).collectAsList()) {
       bySplit.put(r.getString(0), r.getDouble(1));
     }
     LOG.info("Encoded {} images into {}; mean reconstruction MSE by split {}", rowsWritten, out.features(), bySplit);
-    return new EncodeResult(out.features(), rowsIn, rowsWritten, bySplit);
+    return new EncodeResult(out.features(), good + quarantined, rowsWritten, quarantined, bySplit);
   }
 
   /** Writes projector files and CSV of a stratified sample of the feature table at {@code featuresDir} to {@code out/export}. */
@@ -114,19 +128,19 @@ public final class Pipeline {
   public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (String target : List.of(out.model(), out.features(), out.export(), out.summary())) {
+    for (String target : List.of(out.model(), out.features(), out.export(), out.summary(), out.quarantine())) {
       Outputs.checkWritable(new Path(target), conf, overwrite);
     }
-    Dataset<Row> images = loadImages(spark, cfg);
+    LoadedImages loaded = loadImages(spark, cfg);
     try {
-      AutoencoderModel model = train(spark, cfg, images, out, overwrite);
-      EncodeResult encoded = encode(spark, cfg, model, images, out, overwrite);
+      AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite);
+      EncodeResult encoded = encode(spark, cfg, model, loaded, out, overwrite);
       ProjectorExport.Result exported = export(spark, cfg, out.features(), out, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;
       Outputs.writeString(new Path(out.summary()), summaryJson(cfg, model, encoded, exported, seconds), conf);
       return new PipelineResult(model, encoded, exported, seconds);
     } finally {
-      images.unpersist();
+      loaded.unpersist();
     }
   }
 
@@ -139,7 +153,9 @@ public final class Pipeline {
     if (!h.isEmpty()) {
       s.set("lastEpoch", Json.MAPPER.valueToTree(h.get(h.size() - 1)));
     }
+    s.put("rowsIn", encoded.rowsIn());
     s.put("rowsEncoded", encoded.rowsWritten());
+    s.put("rowsQuarantined", encoded.rowsQuarantined());
     s.set("meanReconstructionMseBySplit", Json.MAPPER.valueToTree(encoded.meanMseBySplit()));
     s.put("exportRows", exported.rows());
     s.put("latentSize", exported.dimensions());
@@ -156,6 +172,6 @@ public final class Pipeline {
   }
 
   static String inputDescription(LatentSparkConfig cfg) {
-    return cfg.data().format().equals("synthetic") ? "synthetic:seed=" + cfg.seed() : cfg.data().path();
+    return cfg.data().format().equals("synthetic") ? "synthetic:seed=" + cfg.seed() : UriRules.redact(cfg.data().path());
   }
 }

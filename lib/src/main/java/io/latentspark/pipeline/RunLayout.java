@@ -9,11 +9,19 @@ import org.apache.hadoop.fs.Path;
  *   checkpoints/   epoch-NNNN model directories written after every epoch (the newest few are kept)
  *   features/      the latent feature table (Parquet)
  *   export/        t-SNE / Embedding Projector files and CSV of a stratified sample
+ *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   summary.json   what the run did and measured
  *   _work/         scratch space during training, deleted afterwards
  * </pre>
  */
 public record RunLayout(String out) {
+  public RunLayout {
+    if (io.latentspark.config.UriRules.hasUserInfo(out)) {
+      throw new IllegalArgumentException("Cannot use --out " + io.latentspark.config.UriRules.redact(out) + ": "
+          + io.latentspark.config.UriRules.CREDENTIALS_RULE);
+    }
+  }
+
   public String model() {
     return child("model");
   }
@@ -28,6 +36,10 @@ public record RunLayout(String out) {
 
   public String export() {
     return child("export");
+  }
+
+  public String quarantine() {
+    return child("quarantine");
   }
 
   public String summary() {

@@ -66,7 +66,7 @@ class IdxSourceTest extends SparkTestBase {
     writeIdx(dir, "train", 50, true);
     writeIdx(dir, "t10k", 20, false);
     LatentSparkConfig cfg = idxConfig(dir, "data.validationFraction=0.2");
-    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed());
+    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
     assertEquals(70, df.count());
     Map<String, Long> bySplit = new HashMap<>();
     for (Row r : df.groupBy("split").count().collectAsList()) {
@@ -83,7 +83,7 @@ class IdxSourceTest extends SparkTestBase {
       assertEquals((expected[k] & 0xFF) / 255f, px[k], 1e-7);
     }
     // splits are a pure function of seed and id: loading again gives the same assignment
-    Dataset<Row> again = ImageSources.load(spark, cfg.data(), cfg.seed());
+    Dataset<Row> again = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
     assertEquals(0, df.select("id", "split").except(again.select("id", "split")).count());
   }
 
@@ -103,14 +103,14 @@ class IdxSourceTest extends SparkTestBase {
     try (OutputStream out = Files.newOutputStream(bad.resolve("train-labels-idx1-ubyte"))) {
       IdxFormat.writeLabels(out, new byte[9]);
     }
-    Exception e = assertThrows(Exception.class, () -> ImageSources.load(spark, idxConfig(bad).data(), 42).count());
+    Exception e = assertThrows(Exception.class, () -> ImageSources.load(spark, idxConfig(bad).data(), 42).images().count());
     assertTrue(rootMessage(e).contains("has 10 images but") && rootMessage(e).contains("has 9 labels"), rootMessage(e));
 
     Path swapped = dir.resolve("swapped");
     writeIdx(swapped, "train", 10, false);
     Files.copy(swapped.resolve("train-labels-idx1-ubyte"), swapped.resolve("train-images-idx3-ubyte"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Exception m = assertThrows(Exception.class, () -> ImageSources.load(spark, idxConfig(swapped).data(), 42).count());
+    Exception m = assertThrows(Exception.class, () -> ImageSources.load(spark, idxConfig(swapped).data(), 42).images().count());
     assertTrue(rootMessage(m).contains("has magic 0x801 but an image file must have 0x00000803"), rootMessage(m));
   }
 
@@ -126,7 +126,7 @@ class IdxSourceTest extends SparkTestBase {
   void readsRealMnist() {
     Path mnist = TestData.dataset("mnist");
     LatentSparkConfig cfg = TestData.config("data.format=idx", "data.path=" + mnist, "data.validationFraction=0");
-    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     assertEquals(70_000, df.count());
     // label counts published with the dataset (shared/datasets/README.md)
     long[] train = {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};

@@ -31,7 +31,7 @@ class ImageFolderSourceTest extends SparkTestBase {
   void attFacesPgmAtNativeSizeMatchesTheFileBytes() throws IOException {
     Path faces = TestData.dataset("att-faces");
     LatentSparkConfig cfg = folder(faces, "data.height=112", "data.width=92");
-    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     assertEquals(400, df.count());
     assertEquals(40, df.select("label").distinct().count());
     assertEquals(10, df.where(functions.col("label").equalTo("s17")).count());
@@ -52,7 +52,7 @@ class ImageFolderSourceTest extends SparkTestBase {
   void flowersJpegAsRgbResized() {
     Path flowers = TestData.dataset("flowers-small");
     LatentSparkConfig cfg = folder(flowers, "data.height=32", "data.width=32", "data.channels=3");
-    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     assertEquals(300, df.count());
     assertEquals(5, df.select("label").distinct().count());
     Row r = df.first();
@@ -88,7 +88,7 @@ class ImageFolderSourceTest extends SparkTestBase {
     Files.writeString(dir.resolve("README.txt"), "not an image");
     Files.writeString(dir.resolve("dogs/.hidden.png"), "ignored");
     LatentSparkConfig cfg = folder(dir, "data.height=4", "data.width=4");
-    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed());
+    Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
     assertEquals(3, df.count());
     Row c = df.where(functions.col("id").equalTo("dogs/c.png")).first();
     assertEquals("dogs", c.getString(c.fieldIndex("label")));
@@ -103,7 +103,7 @@ class ImageFolderSourceTest extends SparkTestBase {
     Files.createDirectories(dir.resolve("bad"));
     Files.write(dir.resolve("bad/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
     LatentSparkConfig cfg = folder(dir, "data.height=4", "data.width=4");
-    Exception e = assertThrows(Exception.class, () -> ImageSources.load(spark, cfg.data(), cfg.seed()).count());
+    Exception e = assertThrows(Exception.class, () -> ImageSources.load(spark, cfg.data(), cfg.seed()).images().count());
     ImageDecodeException cause = findCause(e);
     assertTrue(cause.file().endsWith("bad/broken.jpg"), cause.file());
     assertTrue(cause.getMessage().startsWith("Cannot decode image file:"), cause.getMessage());

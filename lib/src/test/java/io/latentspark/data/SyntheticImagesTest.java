@@ -52,8 +52,8 @@ class SyntheticImagesTest extends SparkTestBase {
   void sparkSourceDoesNotDependOnPartitioning() {
     LatentSparkConfig one = TestData.config("data.synthetic.trainCount=300", "data.synthetic.testCount=50", "data.partitions=1");
     LatentSparkConfig three = TestData.config("data.synthetic.trainCount=300", "data.synthetic.testCount=50", "data.partitions=3");
-    Dataset<Row> a = ImageSources.load(spark, one.data(), 42);
-    Dataset<Row> b = ImageSources.load(spark, three.data(), 42);
+    Dataset<Row> a = ImageSources.load(spark, one.data(), 42).images();
+    Dataset<Row> b = ImageSources.load(spark, three.data(), 42).images();
     assertEquals(350, a.count());
     assertEquals(3, b.rdd().getNumPartitions());
     assertEquals(0, a.except(b).count());

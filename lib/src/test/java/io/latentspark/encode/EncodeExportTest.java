@@ -37,7 +37,7 @@ class EncodeExportTest extends SparkTestBase {
   static void trainSmallModel() {
     cfg = TestData.config("data.synthetic.trainCount=900", "data.synthetic.testCount=300", "data.height=12", "data.width=12",
         "model.encoderLayers=[32]", "model.latentSize=5", "train.epochs=2", "encode.batchSize=64", "export.sampleSize=200");
-    images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     List<float[]> train = new ArrayList<>();
     for (Row r : images.where("split = 'train'").collectAsList()) {
       train.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));

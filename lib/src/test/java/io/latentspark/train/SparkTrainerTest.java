@@ -59,7 +59,7 @@ class SparkTrainerTest extends SparkTestBase {
   @Test
   void trainsWithCheckpointsAndHistoryAndRoundTrips(@TempDir Path dir) throws IOException {
     LatentSparkConfig cfg = small("train.epochs=3", "train.keepCheckpoints=2");
-    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     List<EpochStats> seen = new ArrayList<>();
     AutoencoderModel model = new SparkTrainer(cfg).train(spark, images,
         new TrainingRun("synthetic", dir.resolve("ckpt").toString(), dir.resolve("work").toString(), (s, m) -> seen.add(s)));
@@ -91,7 +91,7 @@ class SparkTrainerTest extends SparkTestBase {
   @Test
   void standardizedInputsRoundTrip(@TempDir Path dir) {
     LatentSparkConfig cfg = small("train.epochs=1", "data.normalize=standardize", "model.outputActivation=identity");
-    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed());
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
     AutoencoderModel model = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, dir.resolve("w").toString(), null));
     assertEquals("standardize", model.normalizer().type());
     ModelRoundTrip.check(model, dir.resolve("m").toString(), pixels(images.limit(20).collectAsList()));
@@ -104,7 +104,7 @@ class SparkTrainerTest extends SparkTestBase {
   @Test
   void oneSparkWorkerMatchesSingleJvmTraining(@TempDir Path dir) {
     LatentSparkConfig cfg = small("train.epochs=4", "train.workers=1", "data.partitions=1", "data.validationFraction=0");
-    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).cache();
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
     List<float[]> train = pixels(images.where("split = 'train'").collectAsList());
     List<float[]> test = pixels(images.where("split = 'test'").collectAsList());
     AutoencoderModel local = new LocalTrainer(cfg).train(train, "synthetic");
@@ -120,7 +120,7 @@ class SparkTrainerTest extends SparkTestBase {
   @Test
   void emptyTrainSplitIsAClearError(@TempDir Path dir) {
     LatentSparkConfig cfg = small();
-    Dataset<Row> onlyTest = ImageSources.load(spark, cfg.data(), cfg.seed()).where("split = 'test'");
+    Dataset<Row> onlyTest = ImageSources.load(spark, cfg.data(), cfg.seed()).images().where("split = 'test'");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new SparkTrainer(cfg).train(spark, onlyTest, new TrainingRun("synthetic", null, dir.toString(), null)));
     assertEquals("The dataset synthetic has no rows in the train split", e.getMessage());
