@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "latentspark", mixinStandardHelpOptions = true, versionProvider = LatentSparkCli.Version.class,
     description = "Train autoencoders on image collections with Spark and turn them into latent features.",
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
-        LatentSparkCli.RunPipeline.class})
+        LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -123,6 +123,23 @@ public final class LatentSparkCli implements Runnable {
           + "outputs: %s (model/, features/, export/, summary.json)",
           r.seconds(), r.model().history().size(), last.validationSplit(), last.validationMse(), r.encoded().rowsWritten(),
           r.encoded().meanMseBySplit(), r.exported().rows(), out.out());
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Write the seeded synthetic dataset as an image folder of PNGs (OUT/<class>/*.png), e.g. for trying "
+          + "data.format = image-folder or for benchmarks. Size, channels and noise come from data.*.")
+  static final class Generate extends Job {
+    @Option(names = "--count", paramLabel = "N", defaultValue = "10000", description = "Number of images.")
+    long count;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      if (count <= 0) {
+        throw new IllegalArgumentException("Cannot use --count " + count + ": the value must be positive");
+      }
+      long n = io.latentspark.data.SyntheticFolder.write(spark, cfg.data(), cfg.seed(), count, out.out(), common.overwrite);
+      return String.format("wrote %d synthetic images to %s", n, out.out());
     }
   }
 

@@ -12,6 +12,7 @@ public record TrainConfig(
     int workers,
     int prefetchBatches,
     int keepCheckpoints,
+    String scratchDir,
     int lossSampleSize)
     implements Serializable {
 
@@ -29,6 +30,7 @@ public record TrainConfig(
         s.nonNegativeInt("workers"),
         s.nonNegativeInt("prefetchBatches"),
         s.positiveInt("keepCheckpoints"),
+        s.string("scratchDir"),
         s.nonNegativeInt("lossSampleSize"));
   }
 }

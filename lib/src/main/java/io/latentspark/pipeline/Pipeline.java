@@ -52,9 +52,8 @@ public final class Pipeline {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String input = inputDescription(cfg);
     AutoencoderModel model = new SparkTrainer(cfg).train(spark, images,
-        new TrainingRun(input, out.checkpoints(), out.work(), null));
+        new TrainingRun(input, out.checkpoints(), null, null));
     model.save(out.model(), conf, overwrite);
-    Outputs.abort(new Path(out.work()), conf);
     LOG.info("Saved the model to {}", out.model());
     return model;
   }

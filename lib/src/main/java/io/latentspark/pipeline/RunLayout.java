@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.Path;
  *   export/        t-SNE / Embedding Projector files and CSV of a stratified sample
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   summary.json   what the run did and measured
- *   _work/         scratch space during training, deleted afterwards
  * </pre>
  */
 public record RunLayout(String out) {
@@ -44,10 +43,6 @@ public record RunLayout(String out) {
 
   public String summary() {
     return child("summary.json");
-  }
-
-  public String work() {
-    return child("_work");
   }
 
   private String child(String name) {

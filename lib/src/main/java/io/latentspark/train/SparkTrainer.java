@@ -87,7 +87,8 @@ public final class SparkTrainer {
     JavaRDD<DataSet> batches = train.repartition(workers).javaRDD()
         .mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer));
 
-    String exportDir = new Path(run.workDir(), "dl4j-export").toString();
+    Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
+    String exportDir = new Path(scratch, "dl4j-export").toString();
     ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, bs)
         .batchSizePerWorker(bs)
         .averagingFrequency(t.averagingFrequency())
@@ -126,9 +127,30 @@ public final class SparkTrainer {
       }
     } finally {
       tm.deleteTempFiles(jsc);
-      Outputs.abort(new Path(exportDir), hconf);
+      Outputs.abort(scratch, hconf);
     }
     return model;
+  }
+
+  /**
+   * The scratch directory for exported minibatches: {@code configured}, or /tmp/latentspark-APPID on the
+   * default file system. dl4j-spark writes the batches with a fresh Hadoop Configuration and reads them back
+   * by path without scheme, so the directory must be on {@code fs.defaultFS}.
+   */
+  static Path scratchDir(String configured, Configuration hconf, String appId) {
+    java.net.URI defaultFs = org.apache.hadoop.fs.FileSystem.getDefaultUri(hconf);
+    if (configured == null || configured.isBlank()) {
+      return new Path(defaultFs.getScheme(), defaultFs.getAuthority(), "/tmp/latentspark-" + appId);
+    }
+    Path p = new Path(configured);
+    java.net.URI u = p.toUri();
+    boolean sameFs = u.getScheme() == null
+        || (u.getScheme().equals(defaultFs.getScheme()) && java.util.Objects.equals(u.getAuthority(), defaultFs.getAuthority()));
+    if (!sameFs) {
+      throw io.latentspark.config.ConfigError.invalid("train.scratchDir", configured, "it must be on the default file system "
+          + defaultFs + " (fs.defaultFS), where dl4j-spark reads its exported minibatches back by path");
+    }
+    return p;
   }
 
   /** Saves {@code epoch-NNNN} under {@code dir} and deletes all but the newest {@code keep} checkpoints. */

@@ -9,9 +9,9 @@ import java.util.function.BiConsumer;
  *
  * @param inputPath the dataset location, recorded in the model metadata
  * @param checkpointDir directory for per-epoch checkpoints ({@code epoch-0001}, ...), or null for none
- * @param workDir scratch directory for dl4j-spark's exported minibatches (deleted afterwards); must be on a
- *     file system every executor can read
+ * @param scratchDir scratch directory for dl4j-spark's exported minibatches (deleted afterwards), or null for
+ *     {@code train.scratchDir} / its default; see {@link SparkTrainer#scratchDir}
  * @param onEpoch called on the driver after every epoch with its statistics and the model so far, or null
  */
-public record TrainingRun(String inputPath, String checkpointDir, String workDir,
+public record TrainingRun(String inputPath, String checkpointDir, String scratchDir,
     BiConsumer<EpochStats, AutoencoderModel> onEpoch) {}
