@@ -17,6 +17,9 @@ public record DataConfig(
     String cache,
     int partitions,
     String normalize,
+    String parquetImageColumn,
+    String parquetLabelColumn,
+    String parquetIdColumn,
     int syntheticTrainCount,
     int syntheticTestCount,
     double syntheticNoise)
@@ -25,6 +28,7 @@ public record DataConfig(
   public static final String SYNTHETIC = "synthetic";
   public static final String IDX = "idx";
   public static final String IMAGE_FOLDER = "image-folder";
+  public static final String PARQUET = "parquet";
 
   /** true when bad images are quarantined instead of failing the run. */
   public boolean skipBadInput() {
@@ -37,7 +41,7 @@ public record DataConfig(
   }
 
   static DataConfig read(Settings s) {
-    String format = s.oneOf("format", SYNTHETIC, IDX, IMAGE_FOLDER);
+    String format = s.oneOf("format", SYNTHETIC, IDX, IMAGE_FOLDER, PARQUET);
     String path = s.string("path");
     if (!format.equals(SYNTHETIC) && path.isBlank()) {
       throw s.invalid("path", path, "data.format = " + format + " needs the dataset location (a path or file:, hdfs:, s3a: URI)");
@@ -60,6 +64,11 @@ public record DataConfig(
       throw s.invalid("validationFraction", validation, "data.validationFraction + data.testFraction must be < 1 (testFraction is " + test + ")");
     }
     Settings syn = s.section("synthetic");
+    Settings pq = s.section("parquet");
+    String imageColumn = pq.string("imageColumn");
+    if (imageColumn.isBlank()) {
+      throw pq.invalid("imageColumn", imageColumn, "the value must name the binary column that holds the image bytes");
+    }
     return new DataConfig(
         format,
         path,
@@ -74,6 +83,9 @@ public record DataConfig(
         s.oneOf("cache", "memory-and-disk", "disk", "none"),
         s.nonNegativeInt("partitions"),
         s.oneOf("normalize", "unit", "standardize"),
+        imageColumn,
+        pq.string("labelColumn"),
+        pq.string("idColumn"),
         syn.positiveInt("trainCount"),
         syn.positiveInt("testCount"),
         syn.nonNegativeNumber("noise"));

@@ -41,27 +41,10 @@ public final class ImageSources {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = cfg.partitions() > 0 ? cfg.partitions() : jsc.defaultParallelism();
     StorageLevel level = storageLevel(cfg);
-    if (cfg.format().equals(DataConfig.IMAGE_FOLDER)) {
-      Dataset<Row> all = imageFolder(spark, cfg, seed, partitions);
-      if (level != null) {
-        all = all.persist(level);
-      }
-      Dataset<Row> bad = all.where(functions.col(ERROR).isNotNull());
-      if (!cfg.skipBadInput()) {
-        List<Row> first = bad.select(ImageSchema.PATH, ERROR).orderBy(ImageSchema.PATH).limit(1).collectAsList();
-        if (!first.isEmpty()) {
-          long n = bad.count();
-          if (level != null) {
-            all.unpersist();
-          }
-          throw new ImageDecodeException(first.get(0).getString(0), first.get(0).getString(1) + " (" + n + " bad file(s) under "
-              + cfg.path() + "; data.onError = skip leaves them out and lists them in the quarantine table)");
-        }
-      }
-      Dataset<Row> images = limit(all.where(functions.col(ERROR).isNull()).drop(ERROR), cfg, seed, partitions);
-      Dataset<Row> quarantine = bad.select(functions.col(ImageSchema.ID), functions.col(ImageSchema.PATH),
-          functions.col(ImageSchema.LABEL), functions.col(ERROR).as(LoadedImages.REASON));
-      return new LoadedImages(images, quarantine, level != null ? all : null);
+    if (cfg.format().equals(DataConfig.IMAGE_FOLDER) || cfg.format().equals(DataConfig.PARQUET)) {
+      Dataset<Row> all = cfg.format().equals(DataConfig.PARQUET) ? parquet(spark, cfg, seed, partitions)
+          : imageFolder(spark, cfg, seed, partitions);
+      return withBadInputPolicy(all, cfg, seed, partitions, level);
     }
     Dataset<Row> images = switch (cfg.format()) {
       case DataConfig.SYNTHETIC -> synthetic(spark, cfg, seed, partitions);
@@ -73,6 +56,98 @@ public final class ImageSources {
       images = images.persist(level);
     }
     return new LoadedImages(images, spark.createDataFrame(List.<Row>of(), LoadedImages.QUARANTINE_SCHEMA), level != null ? images : null);
+  }
+
+  /**
+   * Splits decoded rows (with an {@link #ERROR} column) into images and quarantine. Under
+   * {@code data.onError = fail} any bad row stops the load here, naming the first bad file by path.
+   */
+  private static LoadedImages withBadInputPolicy(Dataset<Row> decoded, DataConfig cfg, long seed, int partitions, StorageLevel level) {
+    Dataset<Row> all = level != null ? decoded.persist(level) : decoded;
+    Dataset<Row> bad = all.where(functions.col(ERROR).isNotNull());
+    if (!cfg.skipBadInput()) {
+      List<Row> first = bad.select(ImageSchema.PATH, ERROR).orderBy(ImageSchema.PATH).limit(1).collectAsList();
+      if (!first.isEmpty()) {
+        long n = bad.count();
+        if (level != null) {
+          all.unpersist();
+        }
+        throw new ImageDecodeException(first.get(0).getString(0), first.get(0).getString(1) + " (" + n + " bad file(s) under "
+            + cfg.path() + "; data.onError = skip leaves them out and lists them in the quarantine table)");
+      }
+    }
+    Dataset<Row> images = limit(all.where(functions.col(ERROR).isNull()).drop(ERROR), cfg, seed, partitions);
+    Dataset<Row> quarantine = bad.select(functions.col(ImageSchema.ID), functions.col(ImageSchema.PATH),
+        functions.col(ImageSchema.LABEL), functions.col(ERROR).as(LoadedImages.REASON));
+    return new LoadedImages(images, quarantine, level != null ? all : null);
+  }
+
+  /**
+   * A Parquet table with encoded image bytes: data.parquet.imageColumn (binary), optional label and id
+   * columns; a path column, if present, is kept as the row's path.
+   */
+  static Dataset<Row> parquet(SparkSession spark, DataConfig cfg, long seed, int partitions) {
+    Path root = new Path(cfg.path());
+    var hconf = spark.sparkContext().hadoopConfiguration();
+    try {
+      if (!root.getFileSystem(hconf).exists(root)) {
+        throw new IllegalArgumentException("data.path " + root + " does not exist");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open data.path " + root + ": " + e.getMessage(), e);
+    }
+    Dataset<Row> table = spark.read().parquet(cfg.path());
+    var schema = table.schema();
+    java.util.Set<String> columns = java.util.Set.of(schema.fieldNames());
+    String image = cfg.parquetImageColumn();
+    if (!columns.contains(image)) {
+      throw new IllegalArgumentException("data.parquet.imageColumn: column " + image + " is not in the table " + cfg.path()
+          + " (columns are " + String.join(", ", schema.fieldNames()) + ")");
+    }
+    if (!schema.apply(image).dataType().equals(DataTypes.BinaryType)) {
+      throw new IllegalArgumentException("Column " + image + " of " + cfg.path() + " must be binary (image file bytes) but was "
+          + schema.apply(image).dataType().simpleString());
+    }
+    String labelCol = cfg.parquetLabelColumn();
+    if (!labelCol.isEmpty() && !columns.contains(labelCol)) {
+      throw new IllegalArgumentException("data.parquet.labelColumn: column " + labelCol + " is not in the table " + cfg.path()
+          + " (set it to \"\" for a table without labels)");
+    }
+    String idCol = cfg.parquetIdColumn();
+    if (!idCol.isEmpty() && !columns.contains(idCol)) {
+      throw new IllegalArgumentException("data.parquet.idColumn: column " + idCol + " is not in the table " + cfg.path());
+    }
+    var fileRow = functions.concat(functions.regexp_extract(functions.input_file_name(), "[^/]*$", 0), functions.lit("#"),
+        functions.monotonically_increasing_id().cast("string"));
+    var id = !idCol.isEmpty() ? functions.col(idCol).cast("string")
+        : columns.contains("path") ? functions.col("path").cast("string") : fileRow;
+    var path = columns.contains("path") ? functions.col("path").cast("string")
+        : functions.concat(functions.lit(cfg.path() + "#"), fileRow);
+    var label = labelCol.isEmpty() ? functions.lit(null).cast("string") : functions.col(labelCol).cast("string");
+    Dataset<Row> input = table.select(id.as("id"), path.as("path"), label.as("label"), functions.col(image).as("bytes"))
+        .repartition(partitions);
+    int h = cfg.height();
+    int w = cfg.width();
+    int c = cfg.channels();
+    double test = cfg.testFraction();
+    double validation = cfg.validationFraction();
+    boolean convert = cfg.channelMismatch().equals("convert");
+    JavaRDD<Row> rows = input.javaRDD().map(r -> {
+      String rowId = r.getString(0);
+      String rowPath = r.getString(1);
+      String rowLabel = r.isNullAt(2) ? null : r.getString(2);
+      String split = Splits.assign(seed, rowId, test, validation);
+      try {
+        byte[] bytes = r.isNullAt(3) ? new byte[0] : (byte[]) r.get(3);
+        Pixels px = ImageDecoder.decode(bytes, rowPath, h, w, c, convert);
+        return RowFactory.create(rowId, rowPath, rowLabel, split, px.data(), null);
+      } catch (ImageDecodeException e) {
+        return RowFactory.create(rowId, rowPath, rowLabel, split, new float[0], e.reason());
+      } catch (RuntimeException e) {
+        return RowFactory.create(rowId, rowPath, rowLabel, split, new float[0], "decoding failed (" + e + ")");
+      }
+    });
+    return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ERROR, DataTypes.StringType, true));
   }
 
   /** Column of the decoding error of an input file (null for a good image) before the split into images and quarantine. */
