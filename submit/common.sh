@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 LS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LS_VERSION="0.1.0-SNAPSHOT"
-LS_APP_JAR="$LS_ROOT/jobs/target/latentspark-jobs-$LS_VERSION-app.jar"
+LS_APP_JAR="${LS_APP_JAR:-$LS_ROOT/jobs/target/latentspark-jobs-$LS_VERSION-app.jar}"
 LS_MAIN=io.latentspark.jobs.LatentSparkCli
 
 LS_JDK_FLAGS="-XX:+IgnoreUnrecognizedVMOptions \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the latentspark CLI on embedded Spark (local mode) in one JVM, without a Spark installation.
 #   submit/local.sh SUBCOMMAND [options]        e.g. submit/local.sh pipeline --config conf/demo.conf --out out/demo
-# Environment: LS_MASTER (default local[*]), LS_DRIVER_MEMORY (default 6g), LS_OFFHEAP (ND4J off-heap cap, 6G).
+# Environment: LS_MASTER (default local[*]), LS_DRIVER_MEMORY (default 6g), LS_OFFHEAP (ND4J off-heap cap, 6G),
+# LS_JAVA_OPTS (more JVM options, e.g. -Dspark.hadoop.fs.s3a.endpoint=... for Hadoop/Spark settings).
 # Builds the project first if the application jar is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -14,7 +15,7 @@ fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # shellcheck disable=SC2086
-exec java -Xmx"${LS_DRIVER_MEMORY:-6g}" $LS_JDK_FLAGS $LS_ND4J_FLAGS \
+exec java -Xmx"${LS_DRIVER_MEMORY:-6g}" $LS_JDK_FLAGS $LS_ND4J_FLAGS ${LS_JAVA_OPTS:-} \
   -Dspark.master="${LS_MASTER:-local[*]}" \
   -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
   -Dspark.ui.enabled="${LS_UI:-false}" \

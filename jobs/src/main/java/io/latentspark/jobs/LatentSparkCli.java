@@ -62,13 +62,16 @@ public final class LatentSparkCli implements Runnable {
     @Override
     public Integer call() {
       LatentSparkConfig cfg = common.load(); // validate before starting Spark
+      io.latentspark.util.MemoryProbe memory = io.latentspark.util.MemoryProbe.start(200);
       SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
       try {
         PrintWriter out = spec.commandLine().getOut();
         out.println(run(spark, cfg, new RunLayout(common.out)));
+        out.println("memory (this JVM; the executors in local mode): " + memory.peaks());
         out.flush();
         return 0;
       } finally {
+        memory.close();
         spark.stop();
       }
     }

@@ -4,11 +4,13 @@ import io.latentspark.config.DataConfig;
 import io.latentspark.util.HadoopConf;
 import io.latentspark.util.Outputs;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,12 +33,19 @@ public final class SyntheticFolder {
     Outputs.writeAtomically(new Path(dir), conf.get(), overwrite, staging -> {
       String root = staging.toString();
       spark.range(0, count, 1, partitions).javaRDD().foreachPartition((Iterator<Long> ids) -> {
+        ImageIO.setUseCache(false); // else every PNG goes through a temporary file
         FileSystem fs = new Path(root).getFileSystem(conf.get());
+        if (fs instanceof LocalFileSystem local) {
+          fs = local.getRawFileSystem(); // no .crc file per image: twice as fast on local disks
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream(4096);
         while (ids.hasNext()) {
           long i = ids.next();
           Path file = new Path(new Path(root, SyntheticImages.label(i)), String.format("synthetic-%07d.png", i));
+          png.reset();
+          ImageIO.write(toImage(SyntheticImages.image(seed, i, h, w, c, noise), h, w, c), "png", png);
           try (OutputStream out = fs.create(file, true)) {
-            ImageIO.write(toImage(SyntheticImages.image(seed, i, h, w, c, noise), h, w, c), "png", out);
+            png.writeTo(out);
           }
         }
       });
