@@ -9,6 +9,7 @@ public record DataConfig(
     int height,
     int width,
     int channels,
+    String resizeMode,
     double validationFraction,
     double testFraction,
     int limitPerSplit,
@@ -29,6 +30,11 @@ public record DataConfig(
   public static final String IDX = "idx";
   public static final String IMAGE_FOLDER = "image-folder";
   public static final String PARQUET = "parquet";
+
+  /** How images are decoded for this dataset. */
+  public io.latentspark.data.DecodeOptions decodeOptions() {
+    return new io.latentspark.data.DecodeOptions(height, width, channels, channelMismatch.equals("convert"), resizeMode.equals("center-crop"));
+  }
 
   /** true when bad images are quarantined instead of failing the run. */
   public boolean skipBadInput() {
@@ -75,6 +81,7 @@ public record DataConfig(
         height,
         width,
         channels,
+        s.oneOf("resizeMode", "stretch", "center-crop"),
         validation,
         test,
         s.nonNegativeInt("limitPerSplit"),

@@ -32,25 +32,26 @@ public final class ImageDecoder {
 
   /** Decodes and converts to {@code channels} at {@code height x width}; {@code file} names the input in errors. */
   public static Pixels decode(byte[] bytes, String file, int height, int width, int channels) {
-    return decode(bytes, file, height, width, channels, true);
+    return decode(bytes, file, DecodeOptions.of(height, width, channels));
   }
 
-  /**
-   * As {@link #decode(byte[], String, int, int, int)}; with {@code convertChannels} false an image with another
-   * channel count is rejected instead of converted.
-   */
-  public static Pixels decode(byte[] bytes, String file, int height, int width, int channels, boolean convertChannels) {
+  /** Decodes, checks or converts the channels, crops if asked and resizes, as {@code opts} says. */
+  public static Pixels decode(byte[] bytes, String file, DecodeOptions opts) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(file, "the file is empty (0 bytes)");
     }
     Pixels p = (bytes[0] == 'P' && bytes.length > 1 && bytes[1] >= '1' && bytes[1] <= '6')
         ? Pnm.read(bytes, file)
         : readWithImageIo(bytes, file);
-    if (!convertChannels && p.channels() != channels) {
-      throw new ImageDecodeException(file, "it has " + p.channels() + " channel(s) but data.channels = " + channels
+    if (!opts.convertChannels() && p.channels() != opts.channels()) {
+      throw new ImageDecodeException(file, "it has " + p.channels() + " channel(s) but data.channels = " + opts.channels()
           + " (data.channelMismatch = reject)");
     }
-    return p.toChannels(channels).resize(height, width);
+    p = p.toChannels(opts.channels());
+    if (opts.centerCrop()) {
+      p = p.centerCrop(opts.height(), opts.width());
+    }
+    return p.resize(opts.height(), opts.width());
   }
 
   private static Pixels readWithImageIo(byte[] bytes, String file) {

@@ -126,12 +126,9 @@ public final class ImageSources {
     var label = labelCol.isEmpty() ? functions.lit(null).cast("string") : functions.col(labelCol).cast("string");
     Dataset<Row> input = table.select(id.as("id"), path.as("path"), label.as("label"), functions.col(image).as("bytes"))
         .repartition(partitions);
-    int h = cfg.height();
-    int w = cfg.width();
-    int c = cfg.channels();
+    DecodeOptions opts = cfg.decodeOptions();
     double test = cfg.testFraction();
     double validation = cfg.validationFraction();
-    boolean convert = cfg.channelMismatch().equals("convert");
     JavaRDD<Row> rows = input.javaRDD().map(r -> {
       String rowId = r.getString(0);
       String rowPath = r.getString(1);
@@ -139,7 +136,7 @@ public final class ImageSources {
       String split = Splits.assign(seed, rowId, test, validation);
       try {
         byte[] bytes = r.isNullAt(3) ? new byte[0] : (byte[]) r.get(3);
-        Pixels px = ImageDecoder.decode(bytes, rowPath, h, w, c, convert);
+        Pixels px = ImageDecoder.decode(bytes, rowPath, opts);
         return RowFactory.create(rowId, rowPath, rowLabel, split, px.data(), null);
       } catch (ImageDecodeException e) {
         return RowFactory.create(rowId, rowPath, rowLabel, split, new float[0], e.reason());
@@ -320,19 +317,16 @@ public final class ImageSources {
       throw new IllegalArgumentException("data.path " + root + " holds no images (looked for " + String.join(", ", ImageDecoder.EXTENSIONS) + " files)");
     }
     HadoopConf conf = new HadoopConf(hconf);
-    int h = cfg.height();
-    int w = cfg.width();
-    int c = cfg.channels();
+    DecodeOptions opts = cfg.decodeOptions();
     double test = cfg.testFraction();
     double validation = cfg.validationFraction();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    boolean convert = cfg.channelMismatch().equals("convert");
     JavaRDD<Row> rows = jsc.parallelize(files, Math.min(partitions, files.size())).map(f -> {
       Path p = new Path(f[0]);
       String id = f[1] == null ? p.getName() : f[1] + "/" + p.getName();
       String split = Splits.assign(seed, id, test, validation);
       try {
-        Pixels px = decodeFile(p, f[0], conf, h, w, c, convert);
+        Pixels px = decodeFile(p, f[0], conf, opts);
         return RowFactory.create(id, f[0], f[1], split, px.data(), null);
       } catch (ImageDecodeException e) {
         return RowFactory.create(id, f[0], f[1], split, new float[0], e.reason());
@@ -342,7 +336,7 @@ public final class ImageSources {
   }
 
   /** Reads and decodes one image file; any failure becomes an {@link ImageDecodeException} naming the file. */
-  static Pixels decodeFile(Path p, String name, HadoopConf conf, int h, int w, int c, boolean convert) {
+  static Pixels decodeFile(Path p, String name, HadoopConf conf, DecodeOptions opts) {
     byte[] bytes;
     try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
       bytes = in.readAllBytes();
@@ -350,7 +344,7 @@ public final class ImageSources {
       throw new ImageDecodeException(name, "the file cannot be read (" + e.getMessage() + ")");
     }
     try {
-      return ImageDecoder.decode(bytes, name, h, w, c, convert);
+      return ImageDecoder.decode(bytes, name, opts);
     } catch (ImageDecodeException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -30,6 +30,28 @@ public record Pixels(int channels, int height, int width, float[] data) {
     throw new IllegalArgumentException("Cannot convert " + channels + " channels to " + wanted);
   }
 
+  /** The largest centred region with the aspect ratio of {@code h x w} (no resampling). */
+  public Pixels centerCrop(int h, int w) {
+    int ch = height;
+    int cw = (int) Math.round((double) height * w / h);
+    if (cw > width) {
+      cw = width;
+      ch = (int) Math.round((double) width * h / w);
+    }
+    if (ch == height && cw == width) {
+      return this;
+    }
+    int y0 = (height - ch) / 2;
+    int x0 = (width - cw) / 2;
+    float[] out = new float[channels * ch * cw];
+    for (int c = 0; c < channels; c++) {
+      for (int y = 0; y < ch; y++) {
+        System.arraycopy(data, c * height * width + (y0 + y) * width + x0, out, c * ch * cw + y * cw, cw);
+      }
+    }
+    return new Pixels(channels, ch, cw, out);
+  }
+
   /**
    * Resamples to {@code h x w}: area averaging along an axis that shrinks (no aliasing), bilinear along an
    * axis that grows.

@@ -42,6 +42,12 @@ public final class Pipeline {
     Outputs.checkWritable(new Path(out.model()), conf, overwrite);
     LoadedImages loaded = loadImages(spark, cfg);
     try {
+      if (cfg.data().skipBadInput()) {
+        long bad = loaded.quarantine().count();
+        if (bad > 0) {
+          LOG.warn("Training without {} bad input file(s) (data.onError = skip); encode or pipeline lists them in OUT/quarantine", bad);
+        }
+      }
       return train(spark, cfg, loaded.images(), out, overwrite);
     } finally {
       loaded.unpersist();

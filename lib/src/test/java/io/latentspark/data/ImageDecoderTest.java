@@ -71,6 +71,22 @@ class ImageDecoderTest {
   }
 
   @Test
+  void centerCropKeepsTheMiddleAtTheTargetAspectRatio() throws IOException {
+    // 2 rows x 4 columns: columns 1 and 2 are the centred square
+    Pixels wide = new Pixels(1, 2, 4, new float[] {0, 1, 2, 3, 4, 5, 6, 7});
+    assertArrayEquals(new float[] {1, 2, 5, 6}, wide.centerCrop(10, 10).data());
+    assertArrayEquals(wide.data(), wide.centerCrop(1, 2).data(), "same aspect ratio: unchanged");
+    BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_GRAY);
+    for (int i = 0; i < 8; i++) {
+      img.getRaster().setSample(i % 4, i / 4, 0, i * 30);
+    }
+    float[] cropped = ImageDecoder.decode(png(img), "w.png", new DecodeOptions(2, 2, 1, true, true)).data();
+    assertArrayEquals(new float[] {30 / 255f, 60 / 255f, 150 / 255f, 180 / 255f}, cropped, 1e-6f);
+    float[] stretched = ImageDecoder.decode(png(img), "w.png", new DecodeOptions(2, 2, 1, true, false)).data();
+    assertEquals((0 + 30) / 2f / 255f, stretched[0], 1e-6, "stretch averages column pairs");
+  }
+
+  @Test
   void badInputNamesFileAndReason() {
     ImageDecodeException empty = assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(new byte[0], "s1/empty.png", 4, 4, 1));
     assertEquals("Cannot decode image s1/empty.png: the file is empty (0 bytes)", empty.getMessage());

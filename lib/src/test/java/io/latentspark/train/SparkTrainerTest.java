@@ -94,6 +94,17 @@ class SparkTrainerTest extends SparkTestBase {
     Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
     AutoencoderModel model = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
     assertEquals("standardize", model.normalizer().type());
+    // statistics from the training split only: the normaliser maps the train-split mean image to zero
+    List<float[]> train = pixels(images.where("split = 'train'").collectAsList());
+    float[] mean = new float[train.get(0).length];
+    for (float[] p : train) {
+      for (int k = 0; k < mean.length; k++) {
+        mean[k] += p[k] / train.size();
+      }
+    }
+    for (float v : model.normalizer().apply(mean.clone())) {
+      assertEquals(0f, v, 1e-3f);
+    }
     ModelRoundTrip.check(model, dir.resolve("m").toString(), pixels(images.limit(20).collectAsList()));
   }
 

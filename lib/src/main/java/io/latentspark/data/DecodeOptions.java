@@ -1,0 +1,17 @@
+package io.latentspark.data;
+
+import java.io.Serializable;
+
+/**
+ * How decoded images are shaped.
+ *
+ * @param convertChannels convert an image with another channel count (else reject it)
+ * @param centerCrop cut the largest centred region of the target aspect ratio before resizing (else stretch)
+ */
+public record DecodeOptions(int height, int width, int channels, boolean convertChannels, boolean centerCrop) implements Serializable {
+
+  /** Stretch to {@code height x width}, converting channels. */
+  public static DecodeOptions of(int height, int width, int channels) {
+    return new DecodeOptions(height, width, channels, true, false);
+  }
+}
