@@ -82,9 +82,12 @@ public final class LatentSparkCli implements Runnable {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an autoencoder; writes OUT/model and OUT/checkpoints.")
   static final class Train extends Job {
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in OUT/checkpoints up to train.epochs.")
+    boolean resume;
+
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var model = Pipeline.train(spark, cfg, out, common.overwrite);
+      var model = Pipeline.train(spark, cfg, out, common.overwrite, resume);
       var last = model.history().get(model.history().size() - 1);
       return String.format("trained %d epochs: %s MSE %.5f; model in %s", model.history().size(), last.validationSplit(),
           last.validationMse(), out.model());
@@ -118,9 +121,12 @@ public final class LatentSparkCli implements Runnable {
 
   @Command(name = "pipeline", mixinStandardHelpOptions = true, description = "train -> encode -> export in one Spark application.")
   static final class RunPipeline extends Job {
+    @Option(names = "--resume", description = "Continue training from the newest checkpoint in OUT/checkpoints.")
+    boolean resume;
+
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = Pipeline.run(spark, cfg, out, common.overwrite);
+      var r = Pipeline.run(spark, cfg, out, common.overwrite, resume);
       var last = r.model().history().get(r.model().history().size() - 1);
       return String.format("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n"
           + "outputs: %s (model/, features/, export/, summary.json)",
@@ -205,6 +211,7 @@ public final class LatentSparkCli implements Runnable {
     Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConfigError || t instanceof ImageDecodeException || t instanceof ModelFormatException
+          || t instanceof io.latentspark.train.TrainingDivergedException
           || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
         return t;
       }

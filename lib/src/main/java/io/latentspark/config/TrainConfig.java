@@ -11,10 +11,21 @@ public record TrainConfig(
     int averagingFrequency,
     int workers,
     int prefetchBatches,
+    double divergenceFactor,
+    int earlyStoppingPatience,
+    int threadsPerWorker,
     int keepCheckpoints,
     String scratchDir,
     int lossSampleSize)
     implements Serializable {
+
+  private static double divergenceFactor(Settings s) {
+    double f = s.nonNegativeNumber("divergenceFactor");
+    if (f > 0 && f <= 1) {
+      throw s.invalid("divergenceFactor", f, "the value must be 0 (off) or greater than 1");
+    }
+    return f;
+  }
 
   static TrainConfig read(Settings s) {
     double lr = s.positiveNumber("learningRate");
@@ -29,6 +40,9 @@ public record TrainConfig(
         s.positiveInt("averagingFrequency"),
         s.nonNegativeInt("workers"),
         s.nonNegativeInt("prefetchBatches"),
+        divergenceFactor(s),
+        s.nonNegativeInt("earlyStoppingPatience"),
+        s.nonNegativeInt("threadsPerWorker"),
         s.positiveInt("keepCheckpoints"),
         s.string("scratchDir"),
         s.nonNegativeInt("lossSampleSize"));

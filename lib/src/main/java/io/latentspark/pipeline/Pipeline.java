@@ -38,6 +38,14 @@ public final class Pipeline {
 
   /** Trains on the configured dataset and saves {@code out/model} (checkpoints in {@code out/checkpoints}). */
   public static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
+    return train(spark, cfg, out, overwrite, false);
+  }
+
+  /**
+   * As {@link #train(SparkSession, LatentSparkConfig, RunLayout, boolean)}; with {@code resume}, training
+   * continues from the newest checkpoint in {@code out/checkpoints} up to train.epochs.
+   */
+  public static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite, boolean resume) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Outputs.checkWritable(new Path(out.model()), conf, overwrite);
     LoadedImages loaded = loadImages(spark, cfg);
@@ -48,17 +56,24 @@ public final class Pipeline {
           LOG.warn("Training without {} bad input file(s) (data.onError = skip); encode or pipeline lists them in OUT/quarantine", bad);
         }
       }
-      return train(spark, cfg, loaded.images(), out, overwrite);
+      return train(spark, cfg, loaded.images(), out, overwrite, resume);
     } finally {
       loaded.unpersist();
     }
   }
 
-  static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, Dataset<Row> images, RunLayout out, boolean overwrite) {
+  static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, Dataset<Row> images, RunLayout out, boolean overwrite,
+      boolean resume) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String input = inputDescription(cfg);
+    AutoencoderModel from = null;
+    if (resume) {
+      String latest = SparkTrainer.latestCheckpoint(out.checkpoints(), conf);
+      LOG.info("Resuming from {}", latest);
+      from = AutoencoderModel.load(latest, conf);
+    }
     AutoencoderModel model = new SparkTrainer(cfg).train(spark, images,
-        new TrainingRun(input, out.checkpoints(), null, null));
+        new TrainingRun(input, out.checkpoints(), null, null, from));
     model.save(out.model(), conf, overwrite);
     LOG.info("Saved the model to {}", out.model());
     return model;
@@ -131,6 +146,11 @@ public final class Pipeline {
 
   /** Train, then encode the same dataset with the trained model, then export; writes {@code out/summary.json}. */
   public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
+    return run(spark, cfg, out, overwrite, false);
+  }
+
+  /** The pipeline; with {@code resume}, its training step continues from the newest checkpoint. */
+  public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite, boolean resume) {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     for (String target : List.of(out.model(), out.features(), out.export(), out.summary(), out.quarantine())) {
@@ -138,7 +158,7 @@ public final class Pipeline {
     }
     LoadedImages loaded = loadImages(spark, cfg);
     try {
-      AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite);
+      AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite, resume);
       EncodeResult encoded = encode(spark, cfg, model, loaded, out, overwrite);
       ProjectorExport.Result exported = export(spark, cfg, out.features(), out, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;

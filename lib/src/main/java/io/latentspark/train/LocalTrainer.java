@@ -46,7 +46,8 @@ public final class LocalTrainer {
         net.fit(b);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      history.add(new EpochStats(epoch, net.score(), Double.NaN, Double.NaN, "none", seconds, train.size() / seconds));
+      history.add(new EpochStats(epoch, net.score(), Double.NaN, Double.NaN, "none", seconds, train.size() / seconds,
+          Double.NaN, Double.NaN));
     }
     return new AutoencoderModel(net, normalizer, cfg, inputPath, history);
   }

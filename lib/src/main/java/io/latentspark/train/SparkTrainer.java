@@ -25,7 +25,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.apache.spark.util.CollectionAccumulator;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -57,6 +58,7 @@ public final class SparkTrainer {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hconf = jsc.hadoopConfiguration();
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
+    int threads = t.threadsPerWorker() > 0 ? t.threadsPerWorker() : Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1"));
 
     Dataset<Row> train = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN));
     long trainCount = train.count();
@@ -72,15 +74,27 @@ public final class SparkTrainer {
     Dataset<Row> trainSample = t.lossSampleSize() == 0 || t.lossSampleSize() >= trainCount
         ? train : train.sample(false, Math.min(1.0, 1.1 * t.lossSampleSize() / trainCount), cfg.seed()).limit(t.lossSampleSize());
 
-    InputNormalizer normalizer = Normalizers.fit(cfg.data(), train);
     int inputSize = cfg.data().inputSize();
     int latent = NetworkFactory.latentLayerIndex(cfg.model());
-    MultiLayerConfiguration conf = NetworkFactory.dense(cfg.model(), t, inputSize, cfg.seed());
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    LOG.info("Training {} autoencoder on {} images, layers {} -> {}, {} parameters, {} workers x batch {}, averaging every {} batches",
-        cfg.model().type(), trainCount, inputSize, NetworkFactory.layerSizes(cfg.model(), inputSize), net.numParams(),
-        workers, t.batchSizePerWorker(), t.averagingFrequency());
+    AutoencoderModel resume = run.resumeFrom();
+    InputNormalizer normalizer;
+    MultiLayerNetwork net;
+    List<EpochStats> history = new ArrayList<>();
+    if (resume != null) {
+      checkResumable(resume);
+      normalizer = resume.normalizer();
+      net = resume.network();
+      net.setLearningRate(t.learningRate()); // the run's setting wins over the checkpoint's
+      history.addAll(resume.history());
+      LOG.info("Resuming after epoch {} of {}", history.size(), t.epochs());
+    } else {
+      normalizer = Normalizers.fit(cfg.data(), train);
+      net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), t, inputSize, cfg.seed()));
+      net.init();
+    }
+    LOG.info("Training {} autoencoder on {} images, layers {} -> {}, {} parameters, {} workers x batch {}, averaging every {} batches, "
+        + "{} thread(s) per worker", cfg.model().type(), trainCount, inputSize, NetworkFactory.layerSizes(cfg.model(), inputSize),
+        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), threads);
 
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     int bs = t.batchSizePerWorker();
@@ -89,6 +103,12 @@ public final class SparkTrainer {
 
     Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
     String exportDir = new Path(scratch, "dl4j-export").toString();
+    CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
+    WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
+    double initialScore = initialScore(net, train, pixelsIdx, bs, normalizer);
+    if (t.divergenceFactor() > 0) {
+      monitor.limit(t.divergenceFactor() * initialScore);
+    }
     ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, bs)
         .batchSizePerWorker(bs)
         .averagingFrequency(t.averagingFrequency())
@@ -97,32 +117,62 @@ public final class SparkTrainer {
         .rngSeed(cfg.seed())
         .rddTrainingApproach(RDDTrainingApproach.Export)
         .exportDirectory(exportDir)
+        .trainingHooks(monitor)
         .build();
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, tm);
 
-    List<EpochStats> history = new ArrayList<>();
     AutoencoderModel model = new AutoencoderModel(net, normalizer, cfg, run.inputPath(), history);
+    EarlyStopping stopping = new EarlyStopping(t.earlyStoppingPatience());
+    INDArray bestParams = null;
     try {
-      for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+      for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
+        workerScores.reset();
         long start = System.nanoTime();
-        sparkNet.fit(batches);
+        try {
+          sparkNet.fit(batches);
+        } catch (Exception e) { // SparkException is checked, but Scala throws it through fit()
+          String divergence = divergenceMessage(e);
+          if (divergence != null) {
+            throw diverged(epoch, divergence, run);
+          }
+          if (e instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException("Training failed in epoch " + epoch + ": " + e.getMessage(), e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         double score = sparkNet.getScore();
         MultiLayerNetwork current = sparkNet.getNetwork();
+        if (!Double.isFinite(score) || current.params().isNaN().any() || current.params().isInfinite().any()) {
+          throw diverged(epoch, "the averaged parameters or loss are not finite (loss " + score + ")", run);
+        }
+        double[] spread = workerSpread(workerScores.value());
         Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, normalizer, latent, inputSize));
         double valMse = SparkEncoder.meanMse(jsc, snap, validation, cfg.encode().batchSize())[0];
         double trainMse = SparkEncoder.meanMse(jsc, snap, trainSample, cfg.encode().batchSize())[0];
         snap.destroy();
-        EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, valSplit, seconds, trainCount / seconds);
+        EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, valSplit, seconds, trainCount / seconds, spread[0], spread[1]);
         history.add(stats);
-        LOG.info(String.format("epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f  train MSE %.5f  %s MSE %.5f",
-            epoch, t.epochs(), seconds, stats.examplesPerSecond(), score, trainMse, valSplit, valMse));
+        LOG.info(String.format("epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f (workers %.5f-%.5f)  train MSE %.5f  %s MSE %.5f%s",
+            epoch, t.epochs(), seconds, stats.examplesPerSecond(), score, spread[0], spread[1], trainMse, valSplit, valMse,
+            eta(history, t.epochs())));
         model = new AutoencoderModel(current, normalizer, cfg, run.inputPath(), history);
         if (run.checkpointDir() != null) {
           checkpoint(model, run.checkpointDir(), epoch, t.keepCheckpoints(), hconf);
         }
         if (run.onEpoch() != null) {
           run.onEpoch().accept(stats, model);
+        }
+        if (t.earlyStoppingPatience() > 0) {
+          if (stopping.improved(epoch, valMse)) {
+            bestParams = current.params().dup();
+          } else if (stopping.shouldStop(epoch)) {
+            LOG.info("Early stopping after epoch {}: {} MSE has not improved on epoch {}'s {} for {} epoch(s); keeping epoch {}'s parameters",
+                epoch, valSplit, stopping.bestEpoch(), String.format("%.5f", stopping.best()), t.earlyStoppingPatience(), stopping.bestEpoch());
+            current.setParams(bestParams);
+            model = new AutoencoderModel(current, normalizer, cfg, run.inputPath(), history);
+            break;
+          }
         }
       }
     } finally {
@@ -132,13 +182,87 @@ public final class SparkTrainer {
     return model;
   }
 
+  /** The network's loss on the first minibatch of the training data, before training: the divergence reference. */
+  private static double initialScore(MultiLayerNetwork net, Dataset<Row> train, int pixelsIdx, int bs, InputNormalizer normalizer) {
+    List<Row> first = train.limit(bs).collectAsList();
+    DataSet ds = Batches.fromRows(first.iterator(), pixelsIdx, bs, normalizer).next();
+    return net.score(ds);
+  }
+
+  /** Min and max over workers of their mean minibatch loss in the epoch. */
+  static double[] workerSpread(List<double[]> scores) {
+    java.util.Map<Integer, double[]> byWorker = new java.util.HashMap<>();
+    for (double[] s : scores) {
+      double[] acc = byWorker.computeIfAbsent((int) s[0], k -> new double[2]);
+      acc[0] += s[1];
+      acc[1] += 1;
+    }
+    double min = Double.NaN;
+    double max = Double.NaN;
+    for (double[] acc : byWorker.values()) {
+      double mean = acc[0] / acc[1];
+      min = Double.isNaN(min) ? mean : Math.min(min, mean);
+      max = Double.isNaN(max) ? mean : Math.max(max, mean);
+    }
+    return new double[] {min, max};
+  }
+
+  private static String eta(List<EpochStats> history, int epochs) {
+    int left = epochs - history.get(history.size() - 1).epoch();
+    if (left <= 0) {
+      return "";
+    }
+    double recent = history.get(history.size() - 1).seconds();
+    return String.format("  ETA %.0f s", left * recent);
+  }
+
+  private void checkResumable(AutoencoderModel resume) {
+    var was = resume.config();
+    if (!was.model().equals(cfg.model()) || was.data().inputSize() != cfg.data().inputSize()) {
+      throw new IllegalArgumentException("Cannot resume: the checkpoint was trained with model settings " + was.model()
+          + " on " + was.data().inputSize() + "-pixel images, this run has " + cfg.model() + " on " + cfg.data().inputSize());
+    }
+    if (resume.history().size() >= cfg.train().epochs()) {
+      throw new IllegalArgumentException("Cannot resume: the checkpoint already has " + resume.history().size()
+          + " epochs and train.epochs is " + cfg.train().epochs() + " (raise train.epochs to train further)");
+    }
+  }
+
+  private static TrainingDivergedException diverged(int epoch, String what, TrainingRun run) {
+    String kept = run.checkpointDir() == null || epoch == 1 ? "no checkpoint was written before it"
+        : "the last good checkpoint is " + new Path(run.checkpointDir(), String.format("epoch-%04d", epoch - 1))
+            + " (train --resume continues from it; lower train.learningRate first)";
+    return new TrainingDivergedException("Training diverged in epoch " + epoch + ": " + what + "; " + kept);
+  }
+
+  /**
+   * The worker's divergence message if {@code e} is (or reports, in Spark's task-failure text) a
+   * {@link WorkerMonitor.Divergence}; null otherwise.
+   */
+  static String divergenceMessage(Throwable e) {
+    String marker = WorkerMonitor.Divergence.class.getName() + ": ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkerMonitor.Divergence) {
+        return t.getMessage();
+      }
+      String m = t.getMessage();
+      int at = m == null ? -1 : m.indexOf(marker);
+      if (at >= 0) {
+        String rest = m.substring(at + marker.length());
+        int eol = rest.indexOf('\n');
+        return eol < 0 ? rest : rest.substring(0, eol);
+      }
+    }
+    return null;
+  }
+
   /**
    * The scratch directory for exported minibatches: {@code configured}, or /tmp/latentspark-APPID on the
    * default file system. dl4j-spark writes the batches with a fresh Hadoop Configuration and reads them back
    * by path without scheme, so the directory must be on {@code fs.defaultFS}.
    */
   static Path scratchDir(String configured, Configuration hconf, String appId) {
-    java.net.URI defaultFs = org.apache.hadoop.fs.FileSystem.getDefaultUri(hconf);
+    java.net.URI defaultFs = FileSystem.getDefaultUri(hconf);
     if (configured == null || configured.isBlank()) {
       return new Path(defaultFs.getScheme(), defaultFs.getAuthority(), "/tmp/latentspark-" + appId);
     }
@@ -151,6 +275,22 @@ public final class SparkTrainer {
           + defaultFs + " (fs.defaultFS), where dl4j-spark reads its exported minibatches back by path");
     }
     return p;
+  }
+
+  /** The newest checkpoint directory under {@code dir}, or an error saying there is none. */
+  public static String latestCheckpoint(String dir, Configuration hconf) {
+    Path root = new Path(dir);
+    try {
+      FileSystem fs = Outputs.fs(root, hconf);
+      FileStatus[] all = fs.exists(root) ? fs.listStatus(root, p -> p.getName().startsWith("epoch-")) : new FileStatus[0];
+      if (all.length == 0) {
+        throw new IllegalArgumentException("Cannot resume: there is no checkpoint (epoch-NNNN) in " + root);
+      }
+      Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      return all[all.length - 1].getPath().toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list checkpoints in " + root + ": " + e.getMessage(), e);
+    }
   }
 
   /** Saves {@code epoch-NNNN} under {@code dir} and deletes all but the newest {@code keep} checkpoints. */

@@ -12,6 +12,13 @@ import java.util.function.BiConsumer;
  * @param scratchDir scratch directory for dl4j-spark's exported minibatches (deleted afterwards), or null for
  *     {@code train.scratchDir} / its default; see {@link SparkTrainer#scratchDir}
  * @param onEpoch called on the driver after every epoch with its statistics and the model so far, or null
+ * @param resumeFrom a checkpoint to continue from (network with updater state, normaliser, history), or null
  */
 public record TrainingRun(String inputPath, String checkpointDir, String scratchDir,
-    BiConsumer<EpochStats, AutoencoderModel> onEpoch) {}
+    BiConsumer<EpochStats, AutoencoderModel> onEpoch, AutoencoderModel resumeFrom) {
+
+  /** A fresh run (no resume). */
+  public TrainingRun(String inputPath, String checkpointDir, String scratchDir, BiConsumer<EpochStats, AutoencoderModel> onEpoch) {
+    this(inputPath, checkpointDir, scratchDir, onEpoch, null);
+  }
+}

@@ -87,12 +87,18 @@ public final class Outputs {
     try {
       body.write(staging);
       commit(staging, target, conf, overwrite);
-    } catch (IOException e) {
-      abort(staging, conf);
-      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException | Error e) {
+    } catch (Error e) {
       abort(staging, conf);
       throw e;
+    } catch (Exception e) { // includes SparkException, which Scala code throws unchecked
+      abort(staging, conf);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("Cannot write " + target + ": " + io.getMessage(), io);
+      }
+      throw new IllegalStateException("Cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 
