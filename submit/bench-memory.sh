@@ -26,7 +26,8 @@ fi
 for n in "$SMALL" "$LARGE"; do
   echo "== encoding $n images with -Xmx$LS_DRIVER_MEMORY" >&2
   start=$(date +%s)
-  line=$("$HERE/local.sh" encode "${COMMON[@]}" --set data.path="$WORK/images-$n" --model "$WORK/model/model" \
-    --out "$WORK/encode-$n" --overwrite | tee /dev/stderr | grep '^memory')
-  echo "images=$n seconds=$(( $(date +%s) - start )) $line"
+  out=$("$HERE/local.sh" encode "${COMMON[@]}" --set data.path="$WORK/images-$n" --model "$WORK/model/model" \
+    --out "$WORK/encode-$n" --overwrite)
+  echo "$out" >&2
+  echo "images=$n seconds=$(( $(date +%s) - start )) $(grep '^memory' <<<"$out")"
 done

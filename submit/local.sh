@@ -18,7 +18,7 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 exec java -Xmx"${LS_DRIVER_MEMORY:-6g}" $LS_JDK_FLAGS $LS_ND4J_FLAGS ${LS_JAVA_OPTS:-} \
   -Dspark.master="${LS_MASTER:-local[*]}" \
   -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
-  -Dspark.ui.enabled="${LS_UI:-false}" \
+  -Dspark.ui.enabled="${LS_UI:-false}" -Dspark.ui.showConsoleProgress=false \
   -Dspark.sql.shuffle.partitions="${LS_SHUFFLE_PARTITIONS:-8}" \
   -Dlog4j2.configurationFile="$LS_ROOT/conf/log4j2.properties" \
   -cp "$LS_APP_JAR:$(cat jobs/target/spark-classpath.txt)" \

@@ -68,21 +68,7 @@ public final class LatentSparkConfig implements Serializable {
         throw new ConfigError("Config file " + file + " is not valid HOCON: " + e.getMessage());
       }
     }
-    Config sets = ConfigFactory.empty();
-    for (String kv : overrides == null ? List.<String>of() : overrides) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) {
-        throw new ConfigError("Cannot apply --set " + ConfigError.render(kv) + ": the form is key=value, e.g. train.epochs=5");
-      }
-      String key = kv.substring(0, eq).trim();
-      String value = kv.substring(eq + 1).trim();
-      value = ConfigValueQuoting.asHoconValue(value);
-      try {
-        sets = ConfigFactory.parseString(key + " = " + value).withFallback(sets);
-      } catch (ConfigException e) {
-        throw new ConfigError("Cannot apply --set " + ConfigError.render(kv) + ": " + e.getMessage());
-      }
-    }
+    Config sets = parseOverrides(overrides == null ? List.of() : overrides);
     return fromConfig(sets.withFallback(user));
   }
 
@@ -159,6 +145,30 @@ public final class LatentSparkConfig implements Serializable {
   /** The full resolved config as HOCON/JSON text, as stored in model metadata. */
   public String render() {
     return rendered;
+  }
+
+  /** This config with {@code key=value} overrides applied (validated like --set). */
+  public LatentSparkConfig withOverrides(List<String> overrides) {
+    return fromConfig(parseOverrides(overrides).withFallback(ConfigFactory.parseString(rendered)));
+  }
+
+  /** {@code --set} style {@code key=value} overrides as a Config; later ones win. */
+  private static Config parseOverrides(List<String> overrides) {
+    Config sets = ConfigFactory.empty();
+    for (String kv : overrides) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigError("Cannot apply --set " + ConfigError.render(kv) + ": the form is key=value, e.g. train.epochs=5");
+      }
+      String key = kv.substring(0, eq).trim();
+      String value = ConfigValueQuoting.asHoconValue(kv.substring(eq + 1).trim());
+      try {
+        sets = ConfigFactory.parseString(key + " = " + value).withFallback(sets);
+      } catch (ConfigException e) {
+        throw new ConfigError("Cannot apply --set " + ConfigError.render(kv) + ": " + e.getMessage());
+      }
+    }
+    return sets;
   }
 
   /** Re-reads a config rendered by {@link #render()} (e.g. from a saved model's metadata). */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -293,10 +295,17 @@ public final class ImageSources {
     };
   }
 
+  /**
+   * An image folder: files directly under the root have no label, files anywhere below a top-level
+   * sub-folder have that sub-folder's name as label. The driver lists only the top level; each label folder
+   * is listed inside a task with the file system's streaming listing, so neither the driver nor a task
+   * holds the whole file list, and the paths are then spread over {@code partitions} for decoding.
+   */
   static Dataset<Row> imageFolder(SparkSession spark, DataConfig cfg, long seed, int partitions) {
     var hconf = spark.sparkContext().hadoopConfiguration();
     Path root = new Path(cfg.path());
-    List<String[]> files = new ArrayList<>(); // {path, label}
+    List<String[]> topFiles = new ArrayList<>(); // {path, null}
+    List<String[]> labelDirs = new ArrayList<>(); // {dir, label}
     try {
       FileSystem fs = root.getFileSystem(hconf);
       FileStatus status;
@@ -308,20 +317,33 @@ public final class ImageSources {
       if (!status.isDirectory()) {
         throw new IllegalArgumentException("data.path " + root + " is a file; data.format = image-folder needs a folder with one sub-folder per label");
       }
-      Path qualifiedRoot = status.getPath();
-      listImages(fs, qualifiedRoot, null, files);
+      for (FileStatus s : fs.listStatus(status.getPath())) {
+        String name = s.getPath().getName();
+        if (hidden(name)) {
+          continue;
+        }
+        if (s.isDirectory()) {
+          labelDirs.add(new String[] {s.getPath().toString(), name});
+        } else if (ImageDecoder.isImageName(name)) {
+          topFiles.add(new String[] {s.getPath().toString(), null});
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list data.path " + root + ": " + e.getMessage(), e);
     }
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("data.path " + root + " holds no images (looked for " + String.join(", ", ImageDecoder.EXTENSIONS) + " files)");
-    }
     HadoopConf conf = new HadoopConf(hconf);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<String[]> listed = jsc.parallelize(labelDirs, Math.max(1, labelDirs.size()))
+        .flatMap(dir -> listImagesBelow(new Path(dir[0]), dir[1], conf));
+    JavaRDD<String[]> files = jsc.parallelize(topFiles, 1).union(listed);
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("data.path " + root + " holds no images (looked for " + String.join(", ", ImageDecoder.EXTENSIONS)
+          + " files in it and its sub-folders)");
+    }
     DecodeOptions opts = cfg.decodeOptions();
     double test = cfg.testFraction();
     double validation = cfg.validationFraction();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> rows = jsc.parallelize(files, Math.min(partitions, files.size())).map(f -> {
+    JavaRDD<Row> rows = files.repartition(partitions).map(f -> {
       Path p = new Path(f[0]);
       String id = f[1] == null ? p.getName() : f[1] + "/" + p.getName();
       String split = Splits.assign(seed, id, test, validation);
@@ -333,6 +355,54 @@ public final class ImageSources {
       }
     });
     return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ERROR, DataTypes.StringType, true));
+  }
+
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
+  }
+
+  /** Streams the image files anywhere below {@code dir} (hidden files and folders left out) as {path, label}. */
+  private static Iterator<String[]> listImagesBelow(Path dir, String label, HadoopConf conf) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf.get());
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+    String prefix = dir.toUri().getPath();
+    return new Iterator<>() {
+      String[] next = advance();
+
+      private String[] advance() {
+        try {
+          while (it.hasNext()) {
+            Path p = it.next().getPath();
+            String rel = p.toUri().getPath().substring(Math.min(prefix.length(), p.toUri().getPath().length()));
+            boolean skip = false;
+            for (String part : rel.split("/")) {
+              skip |= !part.isEmpty() && hidden(part);
+            }
+            if (!skip && ImageDecoder.isImageName(p.getName())) {
+              return new String[] {p.toString(), label};
+            }
+          }
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public String[] next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        String[] out = next;
+        next = advance();
+        return out;
+      }
+    };
   }
 
   /** Reads and decodes one image file; any failure becomes an {@link ImageDecodeException} naming the file. */
@@ -352,20 +422,5 @@ public final class ImageSources {
     }
   }
 
-  /** Image files directly under root (no label) and in its sub-folders (label = sub-folder name, nested folders included). */
-  private static void listImages(FileSystem fs, Path dir, String label, List<String[]> out) throws IOException {
-    FileStatus[] entries = fs.listStatus(dir);
-    java.util.Arrays.sort(entries, java.util.Comparator.comparing(s -> s.getPath().getName()));
-    for (FileStatus s : entries) {
-      String name = s.getPath().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
-        continue;
-      }
-      if (s.isDirectory()) {
-        listImages(fs, s.getPath(), label == null ? name : label, out);
-      } else if (ImageDecoder.isImageName(name)) {
-        out.add(new String[] {s.getPath().toString(), label});
-      }
-    }
-  }
+
 }

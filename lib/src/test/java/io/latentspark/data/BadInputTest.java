@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real images (flowers-small JPEGs and AT&T face PGMs copied into a temporary folder) mixed with planted
- * bad files (empty, truncated JPEG and PGM, text named .png; and a file that cannot be read any more):
+ * bad files (empty, truncated JPEG and PGM, text named .png; an unreadable file is tested on HDFS in RemoteStorageTest):
  * data.onError = fail names the first bad file; skip quarantines exactly the planted files.
  */
 class BadInputTest extends SparkTestBase {
@@ -115,23 +115,6 @@ class BadInputTest extends SparkTestBase {
         .allMatch(r -> r.getString(3).equals("it has 1 channel(s) but data.channels = 3 (data.channelMismatch = reject)")), q.toString());
     assertEquals(20, loaded.images().count());
     loaded.unpersist();
-  }
-
-  /** A file listed but gone (or unreadable) when its partition is decoded is quarantined, not lost. */
-  @Test
-  void aFileThatCannotBeReadAfterListingIsQuarantined(@TempDir Path dir) throws IOException {
-    Path folder = dir.resolve("imgs");
-    Files.createDirectories(folder.resolve("a"));
-    for (String name : List.of("1.pgm", "2.pgm", "3.pgm")) {
-      Files.copy(data.resolve("s5").resolve(name), folder.resolve("a").resolve(name));
-    }
-    LoadedImages loaded = ImageSources.load(spark, cfg("data.path=" + folder, "data.onError=skip", "data.cache=none").data(), 42);
-    Files.delete(folder.resolve("a/2.pgm")); // after the listing, before decoding
-    assertEquals(2, loaded.images().count());
-    List<Row> q = loaded.quarantine().collectAsList();
-    assertEquals(1, q.size());
-    assertTrue(q.get(0).getString(1).endsWith("a/2.pgm"));
-    assertTrue(q.get(0).getString(3).startsWith("the file cannot be read ("), q.get(0).getString(3));
   }
 
   @Test

@@ -52,6 +52,9 @@ class RemoteStorageTest extends SparkTestBase {
     hdfs = new MiniDFSCluster.Builder(dfsConf).numDataNodes(1).build();
     hdfs.waitActive();
     hdfsRoot = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+    // a lost block: fail the read quickly instead of retrying for minutes
+    spark.sparkContext().hadoopConfiguration().set("dfs.client.max.block.acquire.failures", "0");
+    spark.sparkContext().hadoopConfiguration().set("dfs.client.retry.window.base", "10");
 
     s3 = S3Server.start(work);
     s3.createBucket("latentspark");
@@ -77,17 +80,21 @@ class RemoteStorageTest extends SparkTestBase {
     return TestData.config(sets.toArray(String[]::new));
   }
 
-  /** Generates an image folder at {@code data} (plus one corrupt file), runs the pipeline to {@code out}, and checks every output there. */
-  private static void pipelineOn(String data, String out) throws Exception {
+  /**
+   * Generates an image folder at {@code data} (plus one corrupt file, and whatever {@code plantMore} adds as
+   * further bad files), runs the pipeline to {@code out}, and checks every output there.
+   */
+  private static void pipelineOn(String data, String out, int moreBad, PlantAction plantMore) throws Exception {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     LatentSparkConfig cfg = folderConfig(data);
     assertEquals(200, SyntheticFolder.write(spark, cfg.data(), cfg.seed(), 200, data, false));
     Outputs.writeString(new org.apache.hadoop.fs.Path(data + "/disc/corrupt.png"), "not a png", conf);
+    plantMore.plant();
 
     Pipeline.PipelineResult r = Pipeline.run(spark, cfg, new RunLayout(out), false);
-    assertEquals(201, r.encoded().rowsIn());
+    assertEquals(201 + moreBad, r.encoded().rowsIn());
     assertEquals(200, r.encoded().rowsWritten());
-    assertEquals(1, r.encoded().rowsQuarantined());
+    assertEquals(1 + moreBad, r.encoded().rowsQuarantined());
     assertEquals(200, spark.read().parquet(out + "/features").count());
     assertEquals(1, spark.read().parquet(out + "/quarantine").where("path like '%corrupt.png'").count());
     String vectors = Outputs.readString(new org.apache.hadoop.fs.Path(out + "/export/vectors.tsv"), conf);
@@ -104,14 +111,29 @@ class RemoteStorageTest extends SparkTestBase {
     assertEquals(data, meta.get("inputPath").asText());
   }
 
+  interface PlantAction {
+    void plant() throws Exception;
+  }
+
+  /** On HDFS a further planted file lists fine but cannot be read: its only block was deleted from the DataNode. */
   @Test
   void pipelineReadsAndWritesHdfs() throws Exception {
-    pipelineOn(hdfsRoot + "/data/shapes", hdfsRoot + "/runs/shapes");
+    String data = hdfsRoot + "/data/shapes";
+    pipelineOn(data, hdfsRoot + "/runs/shapes", 1, () -> {
+      org.apache.hadoop.fs.Path lost = new org.apache.hadoop.fs.Path(data + "/ring/lost-block.png");
+      FileSystem fs = hdfs.getFileSystem();
+      org.apache.hadoop.fs.FileUtil.copy(fs, new org.apache.hadoop.fs.Path(data + "/ring/synthetic-0000001.png"), fs, lost, false,
+          spark.sparkContext().hadoopConfiguration());
+      assertEquals(1, hdfs.corruptBlockOnDataNodesByDeletingBlockFile(org.apache.hadoop.hdfs.DFSTestUtil.getFirstBlock(fs, lost)));
+    });
+    var q = spark.read().parquet(hdfsRoot + "/runs/shapes/quarantine").where("path like '%lost-block.png'").collectAsList();
+    assertEquals(1, q.size());
+    assertTrue(q.get(0).getString(3).startsWith("the file cannot be read ("), q.get(0).getString(3));
   }
 
   @Test
   void pipelineReadsAndWritesS3() throws Exception {
-    pipelineOn("s3a://latentspark/data/shapes", "s3a://latentspark/runs/shapes");
+    pipelineOn("s3a://latentspark/data/shapes", "s3a://latentspark/runs/shapes", 0, () -> { });
   }
 
   @Test

@@ -1,0 +1,175 @@
+package io.latentspark.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentspark.config.LatentSparkConfig;
+import io.latentspark.data.ImageSchema;
+import io.latentspark.data.LoadedImages;
+import io.latentspark.encode.BatchEncoder;
+import io.latentspark.encode.NetworkSnapshot;
+import io.latentspark.encode.SparkEncoder;
+import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.EpochStats;
+import io.latentspark.model.NetworkFactory;
+import io.latentspark.train.LocalTrainer;
+import io.latentspark.train.SparkTrainer;
+import io.latentspark.train.ThreadSettings;
+import io.latentspark.train.TrainingRun;
+import io.latentspark.util.Json;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains and encodes one config twice in the same run - in this JVM with all its cores (the single-machine
+ * reference) and on Spark with parameter averaging - and reports throughput, final validation MSE, the
+ * machine's measured single-precision matrix-multiply rate and the FLOP utilisation of each.
+ */
+public final class Benchmark {
+  private Benchmark() {}
+
+  /** Figures of one benchmark run. */
+  public record Result(int epochs, long trainExamples, long validationExamples, String validationSplit,
+      double singleJvmExamplesPerS, double sparkExamplesPerS, double singleJvmValMse, double sparkValMse,
+      double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
+      int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads) {
+
+    public double singleJvmFlopUtilisation() {
+      return trainFlopsPerExample * singleJvmExamplesPerS / (sgemmGflops * 1e9);
+    }
+
+    public double sparkFlopUtilisation() {
+      return trainFlopsPerExample * sparkExamplesPerS / (sgemmGflops * 1e9);
+    }
+
+    /** One JSON object; the keys scripts read. */
+    public String json() {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("epochs", epochs);
+      n.put("train_examples", trainExamples);
+      n.put("validation_examples", validationExamples);
+      n.put("validation_split", validationSplit);
+      n.put("single_jvm_examples_per_s", singleJvmExamplesPerS);
+      n.put("spark_examples_per_s", sparkExamplesPerS);
+      n.put("spark_vs_single_jvm_throughput", sparkExamplesPerS / singleJvmExamplesPerS);
+      n.put("single_jvm_val_mse", singleJvmValMse);
+      n.put("spark_val_mse", sparkValMse);
+      n.put("spark_vs_single_jvm_val_mse", sparkValMse / singleJvmValMse);
+      n.put("single_jvm_encode_per_s", singleJvmEncodePerS);
+      n.put("spark_encode_per_s", sparkEncodePerS);
+      n.put("sgemm_gflops", sgemmGflops);
+      n.put("train_flops_per_example", trainFlopsPerExample);
+      n.put("flop_utilisation", sparkFlopUtilisation());
+      n.put("single_jvm_flop_utilisation", singleJvmFlopUtilisation());
+      n.put("single_jvm_batch", singleJvmBatch);
+      n.put("spark_workers", sparkWorkers);
+      n.put("spark_batch_per_worker", sparkBatchPerWorker);
+      n.put("single_jvm_threads", singleJvmThreads);
+      return n.toString();
+    }
+  }
+
+  /**
+   * Runs the benchmark. The single-JVM reference trains with the same global batch as Spark
+   * (workers x train.batchSizePerWorker) so that both take the same number of examples per update.
+   */
+  public static Result run(SparkSession spark, LatentSparkConfig cfg) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int workers = cfg.train().workers() > 0 ? cfg.train().workers() : spark.sparkContext().defaultParallelism();
+    int globalBatch = workers * cfg.train().batchSizePerWorker();
+    LoadedImages loaded = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed());
+    try {
+      Dataset<Row> images = loaded.images();
+      List<float[]> train = pixels(images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN)));
+      String valSplit = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.VALIDATION)).isEmpty()
+          ? ImageSchema.TEST : ImageSchema.VALIDATION;
+      List<float[]> validation = pixels(images.where(functions.col(ImageSchema.SPLIT).equalTo(valSplit)));
+      List<float[]> all = new ArrayList<>(train);
+      all.addAll(validation);
+
+      ThreadSettings.apply(cores);
+      double gflops = sgemmGflops(1024, 10);
+
+      LatentSparkConfig single = cfg.withOverrides(List.of("train.batchSizePerWorker=" + globalBatch));
+      AutoencoderModel local = new LocalTrainer(single).train(train, "benchmark");
+      double localSeconds = local.history().stream().mapToDouble(EpochStats::seconds).sum();
+      double localEncode = encodeRate(local, all, cfg.encode().batchSize());
+      double localMse = meanMse(local, validation, cfg.encode().batchSize());
+
+      AutoencoderModel distributed = new SparkTrainer(cfg).train(spark, images, new TrainingRun("benchmark", null, null, null));
+      double sparkSeconds = distributed.history().stream().mapToDouble(EpochStats::seconds).sum();
+      double sparkMse = meanMse(distributed, validation, cfg.encode().batchSize());
+      long start = System.nanoTime();
+      long encoded = SparkEncoder.encode(spark, distributed, images, cfg.encode().batchSize()).count();
+      double sparkEncode = encoded / ((System.nanoTime() - start) / 1e9);
+
+      int epochs = cfg.train().epochs();
+      long examples = (long) train.size() * epochs;
+      return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
+          localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
+          cfg.train().batchSizePerWorker(), cores);
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
+  /** Multiply-adds of the dense layers, times 2 (FLOPs) and 3 (forward, backward to inputs, backward to weights). */
+  static double trainFlopsPerExample(LatentSparkConfig cfg) {
+    int in = cfg.data().inputSize();
+    double macs = 0;
+    int prev = in;
+    for (int size : NetworkFactory.layerSizes(cfg.model(), in)) {
+      macs += (double) prev * size;
+      prev = size;
+    }
+    return 6 * macs;
+  }
+
+  /** Single-precision matrix multiply rate of this JVM with its current ND4J thread settings, in GFLOP/s. */
+  public static double sgemmGflops(int n, int reps) {
+    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+    for (int i = 0; i < 3; i++) {
+      a.mmuli(b, c);
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < reps; i++) {
+      a.mmuli(b, c);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return 2.0 * n * n * n * reps / seconds / 1e9;
+  }
+
+  private static double encodeRate(AutoencoderModel m, List<float[]> rows, int batch) {
+    BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(m));
+    long start = System.nanoTime();
+    for (int i = 0; i < rows.size(); i += batch) {
+      enc.encode(rows.subList(i, Math.min(rows.size(), i + batch)));
+    }
+    return rows.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static double meanMse(AutoencoderModel m, List<float[]> rows, int batch) {
+    BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(m));
+    double sum = 0;
+    for (int i = 0; i < rows.size(); i += batch) {
+      for (double v : enc.encode(rows.subList(i, Math.min(rows.size(), i + batch))).mse()) {
+        sum += v;
+      }
+    }
+    return sum / rows.size();
+  }
+
+  private static List<float[]> pixels(Dataset<Row> rows) {
+    List<float[]> out = new ArrayList<>();
+    int idx = rows.schema().fieldIndex(ImageSchema.PIXELS);
+    rows.toLocalIterator().forEachRemaining(r -> out.add(ImageSchema.pixels(r, idx)));
+    return out;
+  }
+}
