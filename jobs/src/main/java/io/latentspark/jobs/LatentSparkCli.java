@@ -66,8 +66,9 @@ public final class LatentSparkCli implements Runnable {
       SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
       try {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(run(spark, cfg, new RunLayout(common.out)));
+        String result = run(spark, cfg, new RunLayout(common.out));
         out.println("memory (this JVM; the executors in local mode): " + memory.peaks());
+        out.println(result); // last: bench's JSON line must be the final line
         out.flush();
         return 0;
       } finally {

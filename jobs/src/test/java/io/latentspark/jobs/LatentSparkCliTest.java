@@ -88,6 +88,24 @@ class LatentSparkCliTest {
     assertTrue(unknown.err().startsWith("error: Unknown setting model.latent"), unknown.err());
   }
 
+  /** The bench command runs both trainings and ends with one JSON line holding the keys scripts read (no timing asserted). */
+  @Test
+  void benchEndsWithAJsonLine(@TempDir Path dir) {
+    Run r = run(tiny("bench", "--out", dir.toString(), "--set", "train.workers=2", "--set", "train.batchSizePerWorker=16"));
+    assertEquals(0, r.exit(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    String last = lines[lines.length - 1];
+    JsonNode json = Json.read(last);
+    for (String key : List.of("single_jvm_examples_per_s", "spark_examples_per_s", "single_jvm_val_mse", "spark_val_mse", "epochs",
+        "sgemm_gflops", "flop_utilisation")) {
+      assertTrue(json.has(key), key + " in " + last);
+    }
+    assertEquals(2, json.get("epochs").asInt());
+    assertEquals(32, json.get("single_jvm_batch").asInt(), "single JVM uses the global batch: 2 workers x 16");
+    assertTrue(json.get("sgemm_gflops").asDouble() > 0 && json.get("spark_examples_per_s").asDouble() > 0);
+    assertTrue(json.get("single_jvm_val_mse").asDouble() < 0.2 && json.get("spark_val_mse").asDouble() < 0.2, last);
+  }
+
   @Test
   void pipelineThenEncodeAndExportSubcommands(@TempDir Path dir) throws Exception {
     String out = dir.resolve("run").toString();

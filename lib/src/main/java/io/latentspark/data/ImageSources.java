@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -361,25 +360,34 @@ public final class ImageSources {
     return name.startsWith(".") || name.startsWith("_");
   }
 
-  /** Streams the image files anywhere below {@code dir} (hidden files and folders left out) as {path, label}. */
+  /**
+   * Streams the image files anywhere below {@code dir} (hidden files and folders left out) as {path, label},
+   * walking the tree with listStatusIterator (paged on HDFS and S3, no per-file block look-ups).
+   */
   private static Iterator<String[]> listImagesBelow(Path dir, String label, HadoopConf conf) throws IOException {
     FileSystem fs = dir.getFileSystem(conf.get());
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-    String prefix = dir.toUri().getPath();
+    java.util.ArrayDeque<RemoteIterator<FileStatus>> stack = new java.util.ArrayDeque<>();
+    stack.push(fs.listStatusIterator(dir));
     return new Iterator<>() {
       String[] next = advance();
 
       private String[] advance() {
         try {
-          while (it.hasNext()) {
-            Path p = it.next().getPath();
-            String rel = p.toUri().getPath().substring(Math.min(prefix.length(), p.toUri().getPath().length()));
-            boolean skip = false;
-            for (String part : rel.split("/")) {
-              skip |= !part.isEmpty() && hidden(part);
+          while (!stack.isEmpty()) {
+            RemoteIterator<FileStatus> top = stack.peek();
+            if (!top.hasNext()) {
+              stack.pop();
+              continue;
             }
-            if (!skip && ImageDecoder.isImageName(p.getName())) {
-              return new String[] {p.toString(), label};
+            FileStatus s = top.next();
+            String name = s.getPath().getName();
+            if (hidden(name)) {
+              continue;
+            }
+            if (s.isDirectory()) {
+              stack.push(fs.listStatusIterator(s.getPath()));
+            } else if (ImageDecoder.isImageName(name)) {
+              return new String[] {s.getPath().toString(), label};
             }
           }
           return null;
