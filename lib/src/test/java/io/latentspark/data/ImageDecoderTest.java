@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,22 @@ class ImageDecoderTest {
     assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, rgb);
     float[] grey = ImageDecoder.decode(png(img), "c.png", 1, 2, 1).data();
     assertArrayEquals(new float[] {0.299f, 0.114f}, grey, 1e-6f);
+  }
+
+  @Test
+  void bmpAndJpegDecode() throws IOException {
+    BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < 16; i++) {
+      img.setRGB(i % 4, i / 4, 0x00FF00);
+    }
+    for (String format : new String[] {"bmp", "jpg"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertTrue(ImageIO.write(img, format, out), format);
+      float[] px = ImageDecoder.decode(out.toByteArray(), "x." + format, 4, 4, 3).data();
+      assertEquals(0f, px[0], 0.02f, format + " red");
+      assertEquals(1f, px[16], 0.02f, format + " green");
+      assertEquals(0f, px[32], 0.02f, format + " blue");
+    }
   }
 
   @Test

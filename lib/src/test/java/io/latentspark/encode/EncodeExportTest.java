@@ -131,6 +131,20 @@ class EncodeExportTest extends SparkTestBase {
     }
   }
 
+  /** A write that fails part-way (here: images of the wrong size for the model) leaves neither the output nor staging behind. */
+  @Test
+  void aFailedWriteLeavesNoOutputThatLooksComplete(@TempDir Path dir) throws IOException {
+    LatentSparkConfig other = TestData.config("data.synthetic.trainCount=100", "data.synthetic.testCount=10", "data.height=10", "data.width=10");
+    Dataset<Row> wrongSize = ImageSources.load(spark, other.data(), 1).images();
+    String out = dir.resolve("features").toString();
+    Exception e = assertThrows(Exception.class,
+        () -> SparkEncoder.write(SparkEncoder.encode(spark, model, wrongSize, 16), out, new Configuration(), false));
+    assertTrue(String.valueOf(e.getMessage()).contains("An image has 100 pixel values but the model expects 144"), e.getMessage());
+    try (var s = Files.list(dir)) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "nothing left in the output's parent");
+    }
+  }
+
   @Test
   void exportRefusesATableThatIsNotAFeatureTable(@TempDir Path dir) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
