@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "latentspark", mixinStandardHelpOptions = true, versionProvider = LatentSparkCli.Version.class,
     description = "Train autoencoders on image collections with Spark and turn them into latent features.",
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
-        LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class})
+        LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
+        LatentSparkCli.PreflightCheck.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -175,6 +176,23 @@ public final class LatentSparkCli implements Runnable {
           String.format("sgemm %.1f GFLOP/s (1024x1024, %d threads); training %.2f MFLOP per example", r.sgemmGflops(),
               r.singleJvmThreads(), r.trainFlopsPerExample() / 1e6),
           r.json());
+    }
+  }
+
+  @Command(name = "preflight", mixinStandardHelpOptions = true,
+      description = "Run a tiny job on every executor and report JDK, ND4J backend and native library load, BLAS, CPU features, "
+          + "cores, heap and off-heap limits; fails if any executor cannot load the native backend. --out is not written.")
+  static final class PreflightCheck extends Job {
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var reports = io.latentspark.ops.Preflight.run(spark);
+      String table = io.latentspark.ops.Preflight.format(reports);
+      var failed = reports.stream().filter(r -> !r.ok()).toList();
+      if (!failed.isEmpty()) {
+        throw new IllegalStateException(failed.size() + " of " + reports.size() + " executor(s) cannot run LatentSpark: executor "
+            + failed.get(0).executor() + " on " + failed.get(0).host() + ": " + failed.get(0).error() + "\n" + table);
+      }
+      return table + "\n" + reports.size() + " executor(s) ready";
     }
   }
 
