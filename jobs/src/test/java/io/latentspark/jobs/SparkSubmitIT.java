@@ -25,6 +25,24 @@ class SparkSubmitIT {
 
   /** Runs SparkSubmit (client mode, local[2]) on the application jar in a new JVM with {@code jvmExtra} options. */
   static Result submit(Path dir, List<String> jvmExtra, String... appArgs) throws Exception {
+    return submit(dir, jvmExtra, List.of("--master", "local[2]"), appArgs);
+  }
+
+  /** Runs SparkSubmit (client mode) with {@code submitConf} (master and --conf options) in a new JVM. */
+  static Result submit(Path dir, List<String> jvmExtra, List<String> submitConf, String... appArgs) throws Exception {
+    return await(start(dir, jvmExtra, submitConf, appArgs));
+  }
+
+  /** A running SparkSubmit JVM and its log file. */
+  record Running(Process process, Path log) {}
+
+  static Result await(Running r) throws Exception {
+    assertTrue(r.process().waitFor(10, TimeUnit.MINUTES), "spark-submit finished in time");
+    return new Result(r.process().exitValue(), Files.readString(r.log()));
+  }
+
+  /** Starts SparkSubmit (client mode) with {@code submitConf} in a new JVM without waiting for it. */
+  static Running start(Path dir, List<String> jvmExtra, List<String> submitConf, String... appArgs) throws Exception {
     String appJar = System.getProperty("latentspark.appJar");
     Path sparkCp = Path.of(System.getProperty("latentspark.sparkClasspath"));
     assertTrue(new File(appJar).isFile(), "application jar " + appJar + " is built by mvn package");
@@ -33,8 +51,9 @@ class SparkSubmitIT {
     cmd.add("-Xmx2g");
     cmd.addAll(List.of(System.getProperty("latentspark.jvmFlags").trim().split("\\s+")));
     cmd.addAll(jvmExtra);
-    cmd.addAll(List.of("-cp", Files.readString(sparkCp).trim(), "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]", "--class", LatentSparkCli.class.getName(),
+    cmd.addAll(List.of("-cp", Files.readString(sparkCp).trim(), "org.apache.spark.deploy.SparkSubmit"));
+    cmd.addAll(submitConf);
+    cmd.addAll(List.of("--class", LatentSparkCli.class.getName(),
         "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
         appJar));
     cmd.addAll(List.of(appArgs));
@@ -42,9 +61,7 @@ class SparkSubmitIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("OMP_NUM_THREADS", "1");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    assertTrue(p.waitFor(10, TimeUnit.MINUTES), "spark-submit finished in time");
-    return new Result(p.exitValue(), Files.readString(log));
+    return new Running(pb.start(), log);
   }
 
   @Test

@@ -15,6 +15,7 @@ public record TrainConfig(
     int earlyStoppingPatience,
     int threadsPerWorker,
     int keepCheckpoints,
+    String rddTrainingApproach,
     String scratchDir,
     int lossSampleSize)
     implements Serializable {
@@ -44,6 +45,7 @@ public record TrainConfig(
         s.nonNegativeInt("earlyStoppingPatience"),
         s.nonNegativeInt("threadsPerWorker"),
         s.positiveInt("keepCheckpoints"),
+        s.oneOf("rddTrainingApproach", "auto", "export", "direct"),
         s.string("scratchDir"),
         s.nonNegativeInt("lossSampleSize"));
   }

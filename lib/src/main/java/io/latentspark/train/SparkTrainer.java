@@ -115,7 +115,8 @@ public final class SparkTrainer {
         .workerPrefetchNumBatches(t.prefetchBatches())
         .saveUpdater(true)
         .rngSeed(cfg.seed())
-        .rddTrainingApproach(RDDTrainingApproach.Export)
+        .rddTrainingApproach(approach(t.rddTrainingApproach(), jsc))
+        .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
         .exportDirectory(exportDir)
         .trainingHooks(monitor)
         .build();
@@ -275,6 +276,26 @@ public final class SparkTrainer {
           + defaultFs + " (fs.defaultFS), where dl4j-spark reads its exported minibatches back by path");
     }
     return p;
+  }
+
+  /**
+   * export or direct; auto = export unless the default file system is local and the master is not (dl4j-spark
+   * refuses export there, since executors on other machines could not read the local disk).
+   */
+  static RDDTrainingApproach approach(String configured, JavaSparkContext jsc) {
+    switch (configured) {
+      case "export":
+        return RDDTrainingApproach.Export;
+      case "direct":
+        return RDDTrainingApproach.Direct;
+      default:
+        boolean localFs = "file".equals(FileSystem.getDefaultUri(jsc.hadoopConfiguration()).getScheme());
+        boolean localMaster = jsc.master().startsWith("local");
+        RDDTrainingApproach a = localFs && !localMaster ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
+        LOG.info("train.rddTrainingApproach = auto: {} (default file system {}, master {})", a, FileSystem.getDefaultUri(jsc.hadoopConfiguration()),
+            jsc.master());
+        return a;
+    }
   }
 
   /** The newest checkpoint directory under {@code dir}, or an error saying there is none. */
