@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     description = "Train autoencoders on image collections with Spark and turn them into latent features.",
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
-        LatentSparkCli.PreflightCheck.class})
+        LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -193,6 +193,40 @@ public final class LatentSparkCli implements Runnable {
             + failed.get(0).executor() + " on " + failed.get(0).host() + ": " + failed.get(0).error() + "\n" + table);
       }
       return table + "\n" + reports.size() + " executor(s) ready";
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Size executor off-heap memory for training the configured model: prints the reasoning on stderr and "
+          + "LS_EXECUTOR_MEMORY_OVERHEAD, LS_OFFHEAP, LS_MAXPHYSICAL on stdout (read by submit/*.sh). Starts no Spark.")
+  static final class Plan implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--executor-cores", paramLabel = "N", defaultValue = "1", description = "Concurrent tasks per executor.")
+    int cores;
+
+    @Option(names = "--executor-memory", paramLabel = "SIZE", defaultValue = "4g", description = "Executor heap (spark.executor.memory).")
+    String memory;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (cores <= 0) {
+        throw new IllegalArgumentException("Cannot use --executor-cores " + cores + ": the value must be positive");
+      }
+      var plan = io.latentspark.ops.MemoryPlan.plan(LatentSparkConfig.load(config, sets), cores,
+          io.latentspark.ops.MemoryPlan.parseBytes(memory));
+      plan.reasoning().forEach(line -> spec.commandLine().getErr().println("plan: " + line));
+      plan.shellVariables().forEach(spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().flush();
+      spec.commandLine().getErr().flush();
+      return 0;
     }
   }
 

@@ -40,6 +40,21 @@ class StandaloneClusterIT {
   static final String[] DATA = {"--set", "data.synthetic.trainCount=12000", "--set", "data.synthetic.testCount=1000",
       "--set", "train.workers=2", "--set", "train.batchSizePerWorker=64", "--set", "export.sampleSize=500"};
 
+  /** Starts submit/standalone.sh (the user's launcher) against the test cluster; SPARK_HOME is the test's jars-only layout. */
+  static SparkSubmitIT.Running script(String... appArgs) throws Exception {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("submit/standalone.sh").toString(), cluster.masterUrl()));
+    cmd.addAll(List.of(appArgs));
+    Path log = java.nio.file.Files.createTempFile(dir, "script", ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_HOME", cluster.home.toString());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("LS_EXECUTOR_CORES", "1");
+    pb.environment().put("LS_EXECUTOR_MEMORY", "1500m");
+    pb.environment().put("LS_APP_JAR", System.getProperty("latentspark.appJar"));
+    return new SparkSubmitIT.Running(pb.start(), log);
+  }
+
   static String[] args(String subcommand, String out, String... more) {
     List<String> all = new java.util.ArrayList<>(List.of(subcommand, "--config",
         Path.of("..", "conf", "demo.conf").toAbsolutePath().normalize().toString(), "--out", out));
@@ -62,7 +77,7 @@ class StandaloneClusterIT {
   @Test
   void pipelineSurvivesAKilledExecutor() throws Exception {
     String out = dir.resolve("pipeline").toString();
-    SparkSubmitIT.Running run = SparkSubmitIT.start(dir, List.of(), clusterConf(), args("pipeline", out, "--set", "train.epochs=3"));
+    SparkSubmitIT.Running run = script(args("pipeline", out, "--set", "train.epochs=3"));
     waitForLog(run, "epoch 1/3", 300);
     List<Long> executors = cluster.executorPids();
     assertEquals(2, executors.size(), "one executor per worker: " + executors);
@@ -143,8 +158,11 @@ class StandaloneClusterIT {
 
   @Test
   void preflightSeesBothExecutors() throws Exception {
-    SparkSubmitIT.Result r = SparkSubmitIT.submit(dir, List.of(), clusterConf(), "preflight", "--out", dir.resolve("pf").toString());
+    SparkSubmitIT.Result r = SparkSubmitIT.await(script("preflight", "--out", dir.resolve("pf").toString()));
     assertEquals(0, r.exit(), r.log());
     assertTrue(r.log().contains("2 executor(s) ready"), r.log());
+    assertTrue(r.log().contains("plan: per executor: 1 task(s)"), "the launcher printed its memory plan: " + r.log());
+    System.out.println(r.log().lines().filter(l -> l.startsWith("executor ") || l.matches("^\\d+ +127\\.0\\.0\\.1.*") || l.contains("ready"))
+        .collect(java.util.stream.Collectors.joining("\n", "preflight on the test cluster:\n", "")));
   }
 }

@@ -38,7 +38,8 @@ public final class Preflight {
     for (int i = 0; i < tasks; i++) {
       ids.add(i);
     }
-    List<Report> all = jsc.parallelize(ids, tasks).map(i -> probe()).collect();
+    // task results travel as plain maps: Spark's Kryo (4.x) cannot serialise Java records
+    List<Report> all = jsc.parallelize(ids, tasks).map(i -> toMap(probe())).collect().stream().map(Preflight::fromMap).toList();
     Map<String, Report> byExecutor = new LinkedHashMap<>();
     all.stream().sorted(Comparator.comparing(Report::executor)).forEach(r -> byExecutor.merge(r.executor(), r, Preflight::moreTelling));
     return new ArrayList<>(byExecutor.values());
@@ -56,6 +57,30 @@ public final class Preflight {
       return b;
     }
     return a;
+  }
+
+  static java.util.HashMap<String, String> toMap(Report r) {
+    java.util.HashMap<String, String> m = new java.util.HashMap<>();
+    m.put("executor", r.executor());
+    m.put("host", r.host());
+    m.put("java", r.java());
+    m.put("backend", r.backend());
+    m.put("blas", r.blas());
+    m.put("cpu", r.cpuFeatures());
+    m.put("cores", Integer.toString(r.cores()));
+    m.put("heap", Long.toString(r.maxHeap()));
+    m.put("offHeap", Long.toString(r.maxOffHeap()));
+    m.put("physical", Long.toString(r.maxPhysical()));
+    if (r.error() != null) {
+      m.put("error", r.error());
+    }
+    return m;
+  }
+
+  static Report fromMap(java.util.Map<String, String> m) {
+    return new Report(m.get("executor"), m.get("host"), m.get("java"), m.get("backend"), m.get("blas"), m.get("cpu"),
+        Integer.parseInt(m.get("cores")), Long.parseLong(m.get("heap")), Long.parseLong(m.get("offHeap")), Long.parseLong(m.get("physical")),
+        m.get("error"));
   }
 
   /** Runs on an executor. */
