@@ -18,8 +18,4 @@ public final class ThreadSettings {
     Nd4j.factory().blas().setMaxThreads(threads);
     applied = threads;
   }
-
-  public static int current() {
-    return applied;
-  }
 }

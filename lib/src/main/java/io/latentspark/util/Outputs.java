@@ -17,11 +17,6 @@ import org.apache.hadoop.fs.Path;
 public final class Outputs {
   private Outputs() {}
 
-  /** Resolves a path or URI string against the default file system. */
-  public static Path path(String uri) {
-    return new Path(uri);
-  }
-
   public static FileSystem fs(Path p, Configuration conf) {
     try {
       return p.getFileSystem(conf);
@@ -46,12 +41,12 @@ public final class Outputs {
   }
 
   /** A fresh temporary sibling of {@code target} to write into before {@link #commit}. */
-  public static Path staging(Path target) {
+  private static Path staging(Path target) {
     return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
   }
 
   /** Moves a fully written staging directory into place, replacing {@code target} if overwrite is set. */
-  public static void commit(Path staging, Path target, Configuration conf, boolean overwrite) {
+  private static void commit(Path staging, Path target, Configuration conf, boolean overwrite) {
     FileSystem fs = fs(target, conf);
     try {
       if (fs.exists(target)) {
