@@ -154,13 +154,14 @@ public final class SparkTrainer {
         snap.destroy();
         EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, valSplit, seconds, trainCount / seconds, spread[0], spread[1]);
         history.add(stats);
-        LOG.info(String.format("epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f (workers %.5f-%.5f)  train MSE %.5f  %s MSE %.5f%s",
-            epoch, t.epochs(), seconds, stats.examplesPerSecond(), score, spread[0], spread[1], trainMse, valSplit, valMse,
-            eta(history, t.epochs())));
+        // checkpoint first: once an epoch's line is logged, its checkpoint exists
         model = new AutoencoderModel(current, normalizer, cfg, run.inputPath(), history);
         if (run.checkpointDir() != null) {
           checkpoint(model, run.checkpointDir(), epoch, t.keepCheckpoints(), hconf);
         }
+        LOG.info(String.format("epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f (workers %.5f-%.5f)  train MSE %.5f  %s MSE %.5f%s",
+            epoch, t.epochs(), seconds, stats.examplesPerSecond(), score, spread[0], spread[1], trainMse, valSplit, valMse,
+            eta(history, t.epochs())));
         if (run.onEpoch() != null) {
           run.onEpoch().accept(stats, model);
         }
