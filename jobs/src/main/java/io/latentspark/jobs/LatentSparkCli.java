@@ -160,22 +160,7 @@ public final class LatentSparkCli implements Runnable {
   static final class Bench extends Job {
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Benchmark.run(spark, cfg);
-      return String.join("\n",
-          String.format("%-28s %14s %14s %8s", "", "single JVM", "Spark", "ratio"),
-          String.format("%-28s %14s %14s", "setup", r.singleJvmThreads() + " threads, batch " + r.singleJvmBatch(),
-              r.sparkWorkers() + " x batch " + r.sparkBatchPerWorker()),
-          String.format("%-28s %14.0f %14.0f %8.2f", "training examples/s", r.singleJvmExamplesPerS(), r.sparkExamplesPerS(),
-              r.sparkExamplesPerS() / r.singleJvmExamplesPerS()),
-          String.format("%-28s %14.5f %14.5f %8.2f", r.validationSplit() + " MSE after " + r.epochs() + " epochs", r.singleJvmValMse(),
-              r.sparkValMse(), r.sparkValMse() / r.singleJvmValMse()),
-          String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s", r.singleJvmEncodePerS(), r.sparkEncodePerS(),
-              r.sparkEncodePerS() / r.singleJvmEncodePerS()),
-          String.format("%-28s %13.1f%% %13.1f%%", "FLOP utilisation (training)", 100 * r.singleJvmFlopUtilisation(),
-              100 * r.sparkFlopUtilisation()),
-          String.format("sgemm %.1f GFLOP/s (1024x1024, %d threads); training %.2f MFLOP per example", r.sgemmGflops(),
-              r.singleJvmThreads(), r.trainFlopsPerExample() / 1e6),
-          r.json());
+      return io.latentspark.pipeline.Benchmark.run(spark, cfg).report();
     }
   }
 

@@ -57,18 +57,18 @@ class LatentSparkCliTest {
     return lines[lines.length - 1];
   }
 
+  /** Spark settings as spark-submit would pass them (system properties), for embedded runs of the CLI. */
+  private static final Map<String, String> SPARK = Map.of("spark.master", "local[2]", "spark.ui.enabled", "false",
+      "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1", "spark.sql.shuffle.partitions", "4");
+
   @BeforeAll
   static void embeddedSpark() {
-    System.setProperty("spark.master", "local[2]");
-    System.setProperty("spark.ui.enabled", "false");
-    System.setProperty("spark.driver.host", "127.0.0.1");
-    System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-    System.setProperty("spark.sql.shuffle.partitions", "4");
+    SPARK.forEach(System::setProperty);
   }
 
   @AfterAll
   static void clear() {
-    for (String k : List.of("spark.master", "spark.ui.enabled", "spark.driver.host", "spark.driver.bindAddress", "spark.sql.shuffle.partitions")) {
+    for (String k : SPARK.keySet()) {
       System.clearProperty(k);
     }
   }

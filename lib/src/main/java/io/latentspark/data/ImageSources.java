@@ -135,15 +135,8 @@ public final class ImageSources {
       String rowPath = r.getString(1);
       String rowLabel = r.isNullAt(2) ? null : r.getString(2);
       String split = Splits.assign(seed, rowId, test, validation);
-      try {
-        byte[] bytes = r.isNullAt(3) ? new byte[0] : (byte[]) r.get(3);
-        Pixels px = ImageDecoder.decode(bytes, rowPath, opts);
-        return RowFactory.create(rowId, rowPath, rowLabel, split, px.data(), null);
-      } catch (ImageDecodeException e) {
-        return RowFactory.create(rowId, rowPath, rowLabel, split, new float[0], e.reason());
-      } catch (RuntimeException e) {
-        return RowFactory.create(rowId, rowPath, rowLabel, split, new float[0], "decoding failed (" + e + ")");
-      }
+      byte[] bytes = r.isNullAt(3) ? new byte[0] : (byte[]) r.get(3);
+      return decodedRow(rowId, rowPath, rowLabel, split, () -> ImageDecoder.decode(bytes, rowPath, opts));
     });
     return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ERROR, DataTypes.StringType, true));
   }
@@ -224,8 +217,7 @@ public final class ImageSources {
     double validation = cfg.validationFraction();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Row> rows = jsc.parallelize(parts, parts.size()).flatMap(part -> idxRows(part, conf, seed, h, w, c, validation));
-    Dataset<Row> df = spark.createDataFrame(rows, ImageSchema.SCHEMA).repartition(partitions);
-    return df;
+    return spark.createDataFrame(rows, ImageSchema.SCHEMA).repartition(partitions);
   }
 
   private static Path findIdx(FileSystem fs, Path root, String base) throws IOException {
@@ -346,12 +338,7 @@ public final class ImageSources {
       Path p = new Path(f[0]);
       String id = f[1] == null ? p.getName() : f[1] + "/" + p.getName();
       String split = Splits.assign(seed, id, test, validation);
-      try {
-        Pixels px = decodeFile(p, f[0], conf, opts);
-        return RowFactory.create(id, f[0], f[1], split, px.data(), null);
-      } catch (ImageDecodeException e) {
-        return RowFactory.create(id, f[0], f[1], split, new float[0], e.reason());
-      }
+      return decodedRow(id, f[0], f[1], split, () -> decodeFile(p, f[0], conf, opts));
     });
     return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ERROR, DataTypes.StringType, true));
   }
@@ -413,7 +400,7 @@ public final class ImageSources {
     };
   }
 
-  /** Reads and decodes one image file; any failure becomes an {@link ImageDecodeException} naming the file. */
+  /** Reads and decodes one image file; a read failure becomes an {@link ImageDecodeException} naming the file. */
   static Pixels decodeFile(Path p, String name, HadoopConf conf, DecodeOptions opts) {
     byte[] bytes;
     try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
@@ -421,12 +408,17 @@ public final class ImageSources {
     } catch (IOException e) {
       throw new ImageDecodeException(name, "the file cannot be read (" + e.getMessage() + ")");
     }
+    return ImageDecoder.decode(bytes, name, opts);
+  }
+
+  /** Decodes one input into a row with the {@link #ERROR} column: null for a good image, else the reason. */
+  private static Row decodedRow(String id, String path, String label, String split, java.util.function.Supplier<Pixels> decode) {
     try {
-      return ImageDecoder.decode(bytes, name, opts);
+      return RowFactory.create(id, path, label, split, decode.get().data(), null);
     } catch (ImageDecodeException e) {
-      throw e;
+      return RowFactory.create(id, path, label, split, new float[0], e.reason());
     } catch (RuntimeException e) {
-      throw new ImageDecodeException(name, "decoding failed (" + e + ")");
+      return RowFactory.create(id, path, label, split, new float[0], "decoding failed (" + e + ")");
     }
   }
 

@@ -32,4 +32,10 @@ public final class Splits {
     }
     return u < testFraction + validationFraction ? ImageSchema.VALIDATION : ImageSchema.TRAIN;
   }
+
+  /** The split that measures progress: validation, or test when the dataset has no validation rows. */
+  public static String evaluationSplit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> images) {
+    return images.where(org.apache.spark.sql.functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.VALIDATION)).isEmpty()
+        ? ImageSchema.TEST : ImageSchema.VALIDATION;
+  }
 }

@@ -47,6 +47,25 @@ public final class Benchmark {
       return trainFlopsPerExample * sparkExamplesPerS / (sgemmGflops * 1e9);
     }
 
+    /** A side-by-side table of the figures, then the JSON line (last, for scripts). */
+    public String report() {
+      return String.join("\n",
+          String.format("%-28s %14s %14s %8s", "", "single JVM", "Spark", "ratio"),
+          String.format("%-28s %14s %14s", "setup", singleJvmThreads + " threads, batch " + singleJvmBatch,
+              sparkWorkers + " x batch " + sparkBatchPerWorker),
+          String.format("%-28s %14.0f %14.0f %8.2f", "training examples/s", singleJvmExamplesPerS, sparkExamplesPerS,
+              sparkExamplesPerS / singleJvmExamplesPerS),
+          String.format("%-28s %14.5f %14.5f %8.2f", validationSplit + " MSE after " + epochs + " epochs", singleJvmValMse,
+              sparkValMse, sparkValMse / singleJvmValMse),
+          String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s", singleJvmEncodePerS, sparkEncodePerS,
+              sparkEncodePerS / singleJvmEncodePerS),
+          String.format("%-28s %13.1f%% %13.1f%%", "FLOP utilisation (training)", 100 * singleJvmFlopUtilisation(),
+              100 * sparkFlopUtilisation()),
+          String.format("sgemm %.1f GFLOP/s (1024x1024, %d threads); training %.2f MFLOP per example", sgemmGflops,
+              singleJvmThreads, trainFlopsPerExample / 1e6),
+          json());
+    }
+
     /** One JSON object; the keys scripts read. */
     public String json() {
       ObjectNode n = Json.MAPPER.createObjectNode();
@@ -86,8 +105,7 @@ public final class Benchmark {
     try {
       Dataset<Row> images = loaded.images();
       List<float[]> train = pixels(images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN)));
-      String valSplit = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.VALIDATION)).isEmpty()
-          ? ImageSchema.TEST : ImageSchema.VALIDATION;
+      String valSplit = io.latentspark.data.Splits.evaluationSplit(images);
       List<float[]> validation = pixels(images.where(functions.col(ImageSchema.SPLIT).equalTo(valSplit)));
       List<float[]> all = new ArrayList<>(train);
       all.addAll(validation);

@@ -65,12 +65,8 @@ public final class SparkTrainer {
     if (trainCount == 0) {
       throw new IllegalArgumentException("The dataset " + run.inputPath() + " has no rows in the train split");
     }
-    String valSplit = ImageSchema.VALIDATION;
+    String valSplit = io.latentspark.data.Splits.evaluationSplit(images);
     Dataset<Row> validation = images.where(functions.col(ImageSchema.SPLIT).equalTo(valSplit));
-    if (validation.isEmpty()) {
-      valSplit = ImageSchema.TEST;
-      validation = images.where(functions.col(ImageSchema.SPLIT).equalTo(valSplit));
-    }
     Dataset<Row> trainSample = t.lossSampleSize() == 0 || t.lossSampleSize() >= trainCount
         ? train : train.sample(false, Math.min(1.0, 1.1 * t.lossSampleSize() / trainCount), cfg.seed()).limit(t.lossSampleSize());
 

@@ -9,8 +9,15 @@ public final class ThreadSettings {
   private ThreadSettings() {}
 
   /** Uses {@code threads} threads for ND4J ops and BLAS in this JVM (no-op if already set to that). */
-  public static synchronized void apply(int threads) {
+  public static void apply(int threads) {
     if (threads <= 0 || threads == applied) {
+      return; // the common case, before every minibatch: no lock
+    }
+    set(threads);
+  }
+
+  private static synchronized void set(int threads) {
+    if (threads == applied) {
       return;
     }
     Nd4j.getEnvironment().setMaxThreads(threads);
