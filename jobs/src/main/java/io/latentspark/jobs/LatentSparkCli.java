@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
     description = "Train autoencoders on image collections with Spark and turn them into latent features.",
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
-        LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
+        LatentSparkCli.Impute.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -109,15 +110,19 @@ public final class LatentSparkCli implements Runnable {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write t-SNE-ready files (Embedding Projector TSV + CSV) of a stratified sample; writes OUT/export.")
+      description = "Write t-SNE-ready files (Embedding Projector TSV + sprite + CSV) of a stratified sample to OUT/export and a "
+          + "2-D t-SNE map (points.csv, scatter.png) to OUT/tsne. The sprite needs the dataset the features came from (--config).")
   static final class Export extends Job {
     @Option(names = "--features", paramLabel = "DIR", description = "Feature table (default: OUT/features).")
     String features;
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = Pipeline.export(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
-      return String.format("exported %d rows x %d dimensions to %s", r.rows(), r.dimensions(), r.dir());
+      var e = Pipeline.export(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
+      var r = e.projector();
+      return String.format("exported %d rows x %d dimensions to %s%s", r.rows(), r.dimensions(), r.dir(), r.sprite() ? " (with sprite)" : "")
+          + (e.tsne() == null ? "" : String.format("%nt-SNE map of %d points in %s (t-SNE %.1f s)", e.tsne().points(), e.tsne().dir(),
+              e.tsne().tsneSeconds()));
     }
   }
 
@@ -131,9 +136,101 @@ public final class LatentSparkCli implements Runnable {
       var r = Pipeline.run(spark, cfg, out, common.overwrite, resume);
       var last = r.model().history().get(r.model().history().size() - 1);
       return String.format("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n"
-          + "outputs: %s (model/, features/, export/, summary.json)",
+          + "outputs: %s (model/, features/, export/, tsne/, summary.json)",
           r.seconds(), r.model().history().size(), last.validationSplit(), last.validationMse(), r.encoded().rowsWritten(),
-          r.encoded().meanMseBySplit(), r.exported().rows(), out.out());
+          r.encoded().meanMseBySplit(), r.exported().projector().rows(), out.out());
+    }
+  }
+
+  @Command(name = "pca", mixinStandardHelpOptions = true,
+      description = "PCA baseline: fit Spark MLlib PCA with model.latentSize components on the train split of the configured dataset "
+          + "and write its feature table (same columns as encode's) to OUT/pca-features. The last output line is one JSON object.")
+  static final class Pca extends Job {
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = io.latentspark.pipeline.Applications.pca(spark, cfg, out, common.overwrite);
+      return String.format("PCA: %d components explain %.4f of the training variance; mean reconstruction MSE by split %s%n%s",
+          r.dimension(), r.explainedVariance(), r.meanMseBySplit(), r.json());
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "kNN accuracy and a linear probe (logistic regression) of latent codes, train split -> test split, for the "
+          + "autoencoder's features and the PCA baseline's side by side; writes OUT/evaluation.json. The last output line is one JSON object.")
+  static final class Evaluate extends Job {
+    @Option(names = "--features", paramLabel = "DIR", description = "Autoencoder feature table (default: OUT/features).")
+    String features;
+
+    @Option(names = "--baseline", paramLabel = "DIR", description = "PCA feature table (default: OUT/pca-features if it exists).")
+    String baseline;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      Map<String, String> tables = new java.util.LinkedHashMap<>();
+      tables.put("autoencoder", features != null ? features : out.features());
+      String pca = baseline != null ? baseline : out.pcaFeatures();
+      if (baseline != null || io.latentspark.util.Outputs.exists(new org.apache.hadoop.fs.Path(pca), spark.sparkContext().hadoopConfiguration())) {
+        tables.put("pca", pca);
+      }
+      var r = io.latentspark.pipeline.Applications.evaluate(spark, cfg, tables, out, common.overwrite);
+      return r.table() + r.json();
+    }
+  }
+
+  @Command(name = "anomaly", mixinStandardHelpOptions = true,
+      description = "Anomaly scores (reconstruction error) with a threshold calibrated on normal training rows (anomaly.*); writes "
+          + "flags to OUT/anomalies and reports AUROC when anomaly.normalLabels says what is normal. The last output line is one JSON object.")
+  static final class Anomaly extends Job {
+    @Option(names = "--features", paramLabel = "DIR", description = "Feature table (default: OUT/features).")
+    String features;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = io.latentspark.pipeline.Applications.anomaly(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
+      return String.format("flagged %d of %d %s rows (threshold(s) %s)%s%n%s", r.flaggedRows(), r.scoredRows(), cfg.anomaly().split(),
+          r.thresholds(), Double.isNaN(r.auroc()) ? "" : String.format("; AUROC %.4f (%d anomalous rows)", r.auroc(), r.anomalousRows()),
+          r.json());
+    }
+  }
+
+  @Command(name = "search", mixinStandardHelpOptions = true,
+      description = "Find the search.k nearest images in latent space to each query image (decoded as data.* says); prints them and "
+          + "writes OUT/search.csv.")
+  static final class Search extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Option(names = "--features", paramLabel = "DIR", description = "Feature table to search (default: OUT/features).")
+    String features;
+
+    @CommandLine.Parameters(paramLabel = "QUERY", arity = "1..*", description = "Query image paths or URIs.")
+    List<String> queries = new ArrayList<>();
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var hits = io.latentspark.pipeline.Applications.search(spark, cfg, model != null ? model : out.model(),
+          features != null ? features : out.features(), queries, out, common.overwrite);
+      StringBuilder b = new StringBuilder();
+      for (var h : hits) {
+        b.append(String.format("%s  #%d  %.5f  %s  label=%s%n", h.query(), h.rank(), h.distance(), h.id(), h.label()));
+      }
+      return b.append("results in ").append(out.search()).toString();
+    }
+  }
+
+  @Command(name = "impute", mixinStandardHelpOptions = true,
+      description = "Mask pixels of the impute.split images (impute.mask) and fill them with the model's reconstruction "
+          + "(impute.iterations passes); writes OUT/imputed and reports the MSE on the masked pixels against the mean fill. "
+          + "The last output line is one JSON object.")
+  static final class Impute extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = io.latentspark.pipeline.Applications.impute(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
+      return String.format("imputed %d images (mask %s, %d passes): MSE on missing pixels %.5f (mean fill %.5f)%n%s", r.rows(), r.mask(),
+          r.iterations(), r.mseMissing(), r.mseMissingMeanFill(), r.json());
     }
   }
 

@@ -31,6 +31,10 @@ public final class LatentSparkConfig implements Serializable {
   private final TrainConfig train;
   private final EncodeConfig encode;
   private final ExportConfig export;
+  private final EvaluateConfig evaluate;
+  private final AnomalyConfig anomaly;
+  private final SearchConfig search;
+  private final ImputeConfig impute;
   private final String rendered;
 
   private LatentSparkConfig(Config merged) {
@@ -41,6 +45,10 @@ public final class LatentSparkConfig implements Serializable {
     this.train = TrainConfig.read(root.section("train"));
     this.encode = EncodeConfig.read(root.section("encode"));
     this.export = ExportConfig.read(root.section("export"));
+    this.evaluate = EvaluateConfig.read(root.section("evaluate"));
+    this.anomaly = AnomalyConfig.read(root.section("anomaly"));
+    this.search = SearchConfig.read(root.section("search"));
+    this.impute = ImputeConfig.read(root.section("impute"));
     if (data.normalize().equals("standardize") && model.outputActivation().equals("sigmoid")) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
@@ -140,6 +148,22 @@ public final class LatentSparkConfig implements Serializable {
 
   public ExportConfig export() {
     return export;
+  }
+
+  public EvaluateConfig evaluate() {
+    return evaluate;
+  }
+
+  public AnomalyConfig anomaly() {
+    return anomaly;
+  }
+
+  public SearchConfig search() {
+    return search;
+  }
+
+  public ImputeConfig impute() {
+    return impute;
   }
 
   /** The full resolved config as HOCON/JSON text, as stored in model metadata. */

@@ -98,6 +98,14 @@ final class Settings {
     return v;
   }
 
+  boolean bool(String name) {
+    try {
+      return config.getBoolean(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be true or false");
+    }
+  }
+
   /** A fraction in [0, max). */
   double fraction(String name, double maxExclusive) {
     double v = number(name);
@@ -129,6 +137,15 @@ final class Settings {
       }
     }
     return List.copyOf(values);
+  }
+
+  /** A list of any strings (numbers are taken as their text), trimmed, without duplicates. */
+  List<String> stringList(String name) {
+    try {
+      return config.getStringList(name).stream().map(String::trim).distinct().toList();
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a list, e.g. [\"0\", \"7\"]");
+    }
   }
 
   List<String> stringListOf(String name, String... allowed) {

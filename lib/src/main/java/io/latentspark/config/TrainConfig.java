@@ -17,6 +17,7 @@ public record TrainConfig(
     int keepCheckpoints,
     String rddTrainingApproach,
     String scratchDir,
+    java.util.List<String> labels,
     int lossSampleSize)
     implements Serializable {
 
@@ -47,6 +48,7 @@ public record TrainConfig(
         s.positiveInt("keepCheckpoints"),
         s.oneOf("rddTrainingApproach", "auto", "export", "direct"),
         s.string("scratchDir"),
+        s.stringList("labels"),
         s.nonNegativeInt("lossSampleSize"));
   }
 }

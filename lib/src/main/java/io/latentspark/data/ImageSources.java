@@ -401,7 +401,7 @@ public final class ImageSources {
   }
 
   /** Reads and decodes one image file; a read failure becomes an {@link ImageDecodeException} naming the file. */
-  static Pixels decodeFile(Path p, String name, HadoopConf conf, DecodeOptions opts) {
+  public static Pixels decodeFile(Path p, String name, HadoopConf conf, DecodeOptions opts) {
     byte[] bytes;
     try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
       bytes = in.readAllBytes();

@@ -7,29 +7,44 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs one batch of images through an autoencoder: latent codes and the per-image reconstruction MSE,
- * measured in pixel space (after undoing the input normalisation). Used by encoding and by the trainer's
- * per-epoch loss, so both report the same number.
+ * Runs one batch of images through an autoencoder: feature vectors (the latent layer or another encoder
+ * layer), reconstructions, and per-image reconstruction errors, all measured in pixel space (after undoing
+ * the input normalisation). Used by encoding and by the trainer's per-epoch loss, so both report the same number.
  */
 public final class BatchEncoder {
+  /** Reconstruction probabilities are clamped to [EPS, 1 - EPS] for the cross-entropy. */
+  static final double EPS = 1e-7;
+
   private final MultiLayerNetwork net;
   private final InputNormalizer normalizer;
-  private final int latentLayer;
+  private final int featureLayer;
   private final int inputSize;
+  private final boolean errorMap;
 
-  public BatchEncoder(MultiLayerNetwork net, InputNormalizer normalizer, int latentLayer, int inputSize) {
+  public BatchEncoder(MultiLayerNetwork net, InputNormalizer normalizer, int featureLayer, int inputSize, boolean errorMap) {
     this.net = net;
     this.normalizer = normalizer;
-    this.latentLayer = latentLayer;
+    this.featureLayer = featureLayer;
     this.inputSize = inputSize;
+    this.errorMap = errorMap;
   }
 
+  /** Features from the latent layer, no error map. */
   public static BatchEncoder of(NetworkSnapshot s) {
-    return new BatchEncoder(s.network(), s.normalizer(), s.latentLayer(), s.inputSize());
+    return new BatchEncoder(s.network(), s.normalizer(), s.latentLayer(), s.inputSize(), false);
   }
 
-  /** Result of one batch: {@code z[i]} and {@code mse[i]} for input row i. */
-  public record Result(float[][] z, double[] mse) {}
+  /** Features from {@code layer} (-1 = latent); with {@code errorMap}, per-pixel squared errors too. */
+  public static BatchEncoder of(NetworkSnapshot s, int layer, boolean errorMap) {
+    return new BatchEncoder(s.network(), s.normalizer(), layer < 0 ? s.latentLayer() : layer, s.inputSize(), errorMap);
+  }
+
+  /**
+   * Result of one batch, for input row i: {@code z[i]} the features, {@code mse[i]} and {@code bce[i]} the
+   * mean per-pixel squared error and binary cross-entropy (nats) of the reconstruction, {@code errorMap[i]} the
+   * per-pixel squared errors (null unless asked for), {@code reconstruction[i]} in pixel space.
+   */
+  public record Result(float[][] z, double[] mse, double[] bce, float[][] errorMap, float[][] reconstruction) {}
 
   /** Encodes {@code pixels} (each in [0,1], length = input size). The arrays are not modified. */
   public Result encode(List<float[]> pixels) {
@@ -44,19 +59,38 @@ public final class BatchEncoder {
     }
     INDArray input = Nd4j.create(x);
     List<INDArray> acts = net.feedForward(input, false);
-    float[][] z = acts.get(latentLayer + 1).toFloatMatrix();
+    float[][] z = acts.get(featureLayer + 1).toFloatMatrix();
     float[][] recon = acts.get(acts.size() - 1).toFloatMatrix();
     double[] mse = new double[n];
+    double[] bce = new double[n];
+    float[][] map = errorMap ? new float[n][] : null;
     for (int i = 0; i < n; i++) {
       float[] r = normalizer.invert(recon[i]);
+      recon[i] = r;
       float[] p = pixels.get(i);
+      float[] m = errorMap ? new float[inputSize] : null;
       double s = 0;
+      double c = 0;
       for (int k = 0; k < inputSize; k++) {
         double d = r[k] - p[k];
         s += d * d;
+        if (m != null) {
+          m[k] = (float) (d * d);
+        }
+        double q = Math.min(1 - EPS, Math.max(EPS, r[k]));
+        c -= p[k] * Math.log(q) + (1 - p[k]) * Math.log(1 - q);
       }
       mse[i] = s / inputSize;
+      bce[i] = c / inputSize;
+      if (map != null) {
+        map[i] = m;
+      }
     }
-    return new Result(z, mse);
+    return new Result(z, mse, bce, map, recon);
+  }
+
+  /** Reconstructions of {@code pixels} in pixel space. */
+  public float[][] reconstruct(List<float[]> pixels) {
+    return encode(pixels).reconstruction();
   }
 }

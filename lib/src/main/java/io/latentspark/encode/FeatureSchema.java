@@ -5,10 +5,16 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Columns of the latent feature table. */
+/**
+ * Columns of the latent feature table: id, path, label, split, z (features), reconstruction_error (mean
+ * per-pixel squared error), reconstruction_bce (mean per-pixel binary cross-entropy, nats) and, when asked
+ * for, error_map (per-pixel squared errors). Tables need the first six; the others are optional.
+ */
 public final class FeatureSchema {
   public static final String Z = "z";
   public static final String RECONSTRUCTION_ERROR = "reconstruction_error";
+  public static final String RECONSTRUCTION_BCE = "reconstruction_bce";
+  public static final String ERROR_MAP = "error_map";
 
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField(ImageSchema.ID, DataTypes.StringType, false),
@@ -20,6 +26,12 @@ public final class FeatureSchema {
   });
 
   private FeatureSchema() {}
+
+  /** The schema written by the encoder: the required columns, the BCE, and the error map if asked for. */
+  public static StructType written(boolean errorMap) {
+    StructType s = SCHEMA.add(DataTypes.createStructField(RECONSTRUCTION_BCE, DataTypes.DoubleType, false));
+    return errorMap ? s.add(DataTypes.createStructField(ERROR_MAP, DataTypes.createArrayType(DataTypes.FloatType, false), false)) : s;
+  }
 
   /** Fails with a message naming the column if {@code schema} is not a feature table. */
   public static void check(StructType schema, String where) {

@@ -1,5 +1,6 @@
 package io.latentspark.encode;
 
+import io.latentspark.config.EncodeConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.util.Outputs;
@@ -21,9 +22,22 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkEncoder {
   private SparkEncoder() {}
 
-  /** The feature table of {@code images} (lazy; one row per input row). */
+  /** The feature table of {@code images} with latent features and no error map (lazy; one row per input row). */
   public static Dataset<Row> encode(SparkSession spark, AutoencoderModel model, Dataset<Row> images, int batchSize) {
+    return encode(spark, model, images, new EncodeConfig(batchSize, EncodeConfig.LATENT, false));
+  }
+
+  /** The feature table of {@code images} as {@code encode.*} says (lazy; one row per input row). */
+  public static Dataset<Row> encode(SparkSession spark, AutoencoderModel model, Dataset<Row> images, EncodeConfig cfg) {
     ImageSchema.check(images.schema());
+    int latent = model.latentLayerIndex();
+    if (cfg.layer() > latent) {
+      throw new IllegalArgumentException("Cannot set encode.layer to " + cfg.layer() + ": the model's encoder layers are 0.." + latent
+          + " (" + latent + " = the latent layer; -1 also means the latent layer)");
+    }
+    int batchSize = cfg.batchSize();
+    int layer = cfg.layer();
+    boolean errorMap = cfg.errorMap();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(model));
     int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
@@ -32,7 +46,7 @@ public final class SparkEncoder {
     int labelIdx = images.schema().fieldIndex(ImageSchema.LABEL);
     int splitIdx = images.schema().fieldIndex(ImageSchema.SPLIT);
     JavaRDD<Row> rows = images.javaRDD().mapPartitions(it -> {
-      BatchEncoder enc = BatchEncoder.of(snap.value());
+      BatchEncoder enc = BatchEncoder.of(snap.value(), layer, errorMap);
       return new BatchedIterator<>(it, batchSize, batch -> {
         List<float[]> px = new ArrayList<>(batch.size());
         for (Row r : batch) {
@@ -42,13 +56,23 @@ public final class SparkEncoder {
         List<Row> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           Row r = batch.get(i);
-          out.add(RowFactory.create(r.getString(idIdx), r.getString(pathIdx), r.isNullAt(labelIdx) ? null : r.getString(labelIdx),
-              r.getString(splitIdx), res.z()[i], res.mse()[i]));
+          Object[] values = new Object[errorMap ? 8 : 7];
+          values[0] = r.getString(idIdx);
+          values[1] = r.getString(pathIdx);
+          values[2] = r.isNullAt(labelIdx) ? null : r.getString(labelIdx);
+          values[3] = r.getString(splitIdx);
+          values[4] = res.z()[i];
+          values[5] = res.mse()[i];
+          values[6] = res.bce()[i];
+          if (errorMap) {
+            values[7] = res.errorMap()[i];
+          }
+          out.add(RowFactory.create(values));
         }
         return out;
       });
     });
-    return spark.createDataFrame(rows, FeatureSchema.SCHEMA);
+    return spark.createDataFrame(rows, FeatureSchema.written(errorMap));
   }
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */

@@ -24,6 +24,7 @@ import org.apache.spark.sql.functions;
  *   metadata.tsv            header "id label split reconstruction_error" (tab-separated), one line per vector
  *   projector_config.pbtxt  points the projector at the two files
  *   embedding.csv           header id,label,split,reconstruction_error,z0..z{d-1}; the same rows as CSV
+ *   sprite.png              thumbnails of the sampled images in the same order (when the images are given)
  * </pre>
  * Rows are in the same order in all files. The directory is committed atomically.
  */
@@ -32,13 +33,24 @@ public final class ProjectorExport {
   public static final String METADATA = "metadata.tsv";
   public static final String CONFIG = "projector_config.pbtxt";
   public static final String CSV = "embedding.csv";
+  public static final String SPRITE = "sprite.png";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProjectorExport.class);
 
   private ProjectorExport() {}
 
-  /** Summary of what was written. */
-  public record Result(String dir, int rows, int dimensions) {}
+  /** Summary of what was written; {@code sprite} tells whether sprite.png was. */
+  public record Result(String dir, int rows, int dimensions, boolean sprite) {}
+
+  /** The images behind a feature table (image schema, same ids) and their shape, for the sprite. */
+  public record Images(Dataset<Row> table, int channels, int height, int width) {}
 
   public static Result write(Dataset<Row> features, ExportConfig cfg, long seed, String dir, Configuration conf, boolean overwrite) {
+    return write(features, null, cfg, seed, dir, conf, overwrite);
+  }
+
+  /** As above; with {@code images} (may be null) and export.sprite on, sprite.png too. */
+  public static Result write(Dataset<Row> features, Images images, ExportConfig cfg, long seed, String dir, Configuration conf,
+      boolean overwrite) {
     FeatureSchema.check(features.schema(), "The export input");
     Path target = new Path(dir);
     Outputs.checkWritable(target, conf, overwrite); // before the sample is computed
@@ -51,6 +63,7 @@ public final class ProjectorExport {
       throw new IllegalArgumentException("Nothing to export: the feature table has no rows in the splits " + cfg.splits());
     }
     int dims = rows.get(0).getList(4).size();
+    SpriteSheet.Sprite sprite = cfg.sprite() && images != null ? sprite(rows, images) : null;
     Outputs.writeAtomically(target, conf, overwrite, staging -> {
       FileSystem fs = Outputs.fs(staging, conf);
       fs.mkdirs(staging);
@@ -59,10 +72,40 @@ public final class ProjectorExport {
           Writer csv = open(fs, new Path(staging, CSV))) {
         writeRows(rows, dims, vectors, meta, csv);
       }
+      String spriteBlock = "";
+      if (sprite != null) {
+        try (java.io.OutputStream out = fs.create(new Path(staging, SPRITE), true)) {
+          out.write(sprite.png());
+        }
+        spriteBlock = "  sprite {\n    image_path: \"" + SPRITE + "\"\n    single_image_dim: " + sprite.thumbWidth()
+            + "\n    single_image_dim: " + sprite.thumbHeight() + "\n  }\n";
+      }
       Outputs.writeString(new Path(staging, CONFIG), "embeddings {\n  tensor_name: \"latentspark\"\n  tensor_shape: " + rows.size()
-          + "\n  tensor_shape: " + dims + "\n  tensor_path: \"" + VECTORS + "\"\n  metadata_path: \"" + METADATA + "\"\n}\n", conf);
+          + "\n  tensor_shape: " + dims + "\n  tensor_path: \"" + VECTORS + "\"\n  metadata_path: \"" + METADATA + "\"\n"
+          + spriteBlock + "}\n", conf);
     });
-    return new Result(target.toString(), rows.size(), dims);
+    return new Result(target.toString(), rows.size(), dims, sprite != null);
+  }
+
+  /** The sprite of the sampled rows, or null (with a warning) when some sampled ids are not among the images. */
+  private static SpriteSheet.Sprite sprite(List<Row> rows, Images images) {
+    List<String> ids = rows.stream().map(r -> r.getString(0)).toList();
+    java.util.Map<String, float[]> pixels = new java.util.HashMap<>();
+    Dataset<Row> wanted = images.table().sparkSession().createDataset(ids, org.apache.spark.sql.Encoders.STRING()).toDF(ImageSchema.ID);
+    for (Row r : images.table().join(functions.broadcast(wanted), ImageSchema.ID).select(ImageSchema.ID, ImageSchema.PIXELS).collectAsList()) {
+      pixels.put(r.getString(0), ImageSchema.pixels(r, 1));
+    }
+    List<float[]> ordered = new java.util.ArrayList<>(ids.size());
+    for (String id : ids) {
+      float[] p = pixels.get(id);
+      if (p == null) {
+        LOG.warn("No sprite: the sampled id {} (and {} more) is not in the configured dataset; pass the --config the features were "
+            + "encoded with", id, ids.size() - pixels.size() - 1);
+        return null;
+      }
+      ordered.add(p);
+    }
+    return SpriteSheet.of(ordered, images.channels(), images.height(), images.width());
   }
 
   private static void writeRows(List<Row> rows, int dims, Writer vectors, Writer meta, Writer csv) throws IOException {
@@ -94,7 +137,7 @@ public final class ProjectorExport {
     }
   }
 
-  private static Writer open(FileSystem fs, Path p) throws IOException {
+  static Writer open(FileSystem fs, Path p) throws IOException {
     return new BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8), 1 << 16);
   }
 
@@ -104,7 +147,7 @@ public final class ProjectorExport {
   }
 
   /** RFC 4180 quoting where needed. */
-  static String csvField(String s) {
+  public static String csvField(String s) {
     if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
       return s;
     }

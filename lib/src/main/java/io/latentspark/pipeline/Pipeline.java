@@ -9,6 +9,7 @@ import io.latentspark.data.LoadedImages;
 import io.latentspark.encode.FeatureSchema;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.export.ProjectorExport;
+import io.latentspark.export.TsneMap;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.EpochStats;
 import io.latentspark.train.SparkTrainer;
@@ -116,7 +117,7 @@ public final class Pipeline {
       throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
           + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
     }
-    SparkEncoder.write(SparkEncoder.encode(spark, model, loaded.images(), cfg.encode().batchSize()), out.features(), conf, overwrite);
+    SparkEncoder.write(SparkEncoder.encode(spark, model, loaded.images(), cfg.encode()), out.features(), conf, overwrite);
     Dataset<Row> written = spark.read().parquet(out.features());
     long rowsWritten = written.count();
     if (rowsWritten != good) {
@@ -130,19 +131,50 @@ public final class Pipeline {
     return new EncodeResult(out.features(), good + quarantined, rowsWritten, quarantined, bySplit);
   }
 
-  /** Writes projector files and CSV of a stratified sample of the feature table at {@code featuresDir} to {@code out/export}. */
-  public static ProjectorExport.Result export(SparkSession spark, LatentSparkConfig cfg, String featuresDir, RunLayout out, boolean overwrite) {
+  /** What export wrote: the projector files and, unless export.tsne.sampleSize = 0, the t-SNE map (else null). */
+  public record ExportResult(ProjectorExport.Result projector, TsneMap.Result tsne) {}
+
+  /**
+   * Writes projector files and CSV of a stratified sample of the feature table at {@code featuresDir} to
+   * {@code out/export} (with sprite.png from the configured dataset when export.sprite), and the t-SNE map to
+   * {@code out/tsne}.
+   */
+  public static ExportResult export(SparkSession spark, LatentSparkConfig cfg, String featuresDir, RunLayout out, boolean overwrite) {
+    if (!cfg.export().sprite()) {
+      return export(spark, cfg, featuresDir, null, out, overwrite);
+    }
+    LoadedImages loaded = loadImages(spark, cfg);
+    try {
+      return export(spark, cfg, featuresDir, loaded.images(), out, overwrite);
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
+  static ExportResult export(SparkSession spark, LatentSparkConfig cfg, String featuresDir, Dataset<Row> images, RunLayout out,
+      boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     if (!Outputs.exists(new Path(featuresDir), conf)) {
       throw new IllegalArgumentException("Feature table " + featuresDir + " does not exist (run encode first, or pass --features)");
     }
-    ProjectorExport.Result r = ProjectorExport.write(spark.read().parquet(featuresDir), cfg.export(), cfg.seed(), out.export(), conf, overwrite);
-    LOG.info("Exported {} rows x {} dimensions to {}", r.rows(), r.dimensions(), r.dir());
-    return r;
+    Outputs.checkWritable(new Path(out.tsne()), conf, overwrite);
+    Dataset<Row> features = spark.read().parquet(featuresDir);
+    var d = cfg.data();
+    ProjectorExport.Images sprite = images == null ? null : new ProjectorExport.Images(images, d.channels(), d.height(), d.width());
+    ProjectorExport.Result r = ProjectorExport.write(features, sprite, cfg.export(), cfg.seed(), out.export(), conf, overwrite);
+    LOG.info("Exported {} rows x {} dimensions to {}{}", r.rows(), r.dimensions(), r.dir(), r.sprite() ? " with a sprite" : "");
+    TsneMap.Result tsne = null;
+    if (cfg.export().tsneSampleSize() > 0) {
+      tsne = TsneMap.write(features, cfg.export(), cfg.seed(), out.tsne(), conf, overwrite);
+    }
+    if (tsne != null) {
+      LOG.info("t-SNE map of {} points in {} (t-SNE took {} s)", tsne.points(), tsne.dir(), String.format("%.1f", tsne.tsneSeconds()));
+    }
+    return new ExportResult(r, tsne);
   }
 
   /** Result of the whole pipeline. */
-  public record PipelineResult(AutoencoderModel model, EncodeResult encoded, ProjectorExport.Result exported, double seconds) {}
+  public record PipelineResult(AutoencoderModel model, EncodeResult encoded, ExportResult exported, double seconds) {}
 
   /** Train, then encode the same dataset with the trained model, then export; writes {@code out/summary.json}. */
   public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
@@ -153,14 +185,14 @@ public final class Pipeline {
   public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite, boolean resume) {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (String target : List.of(out.model(), out.features(), out.export(), out.summary(), out.quarantine())) {
+    for (String target : List.of(out.model(), out.features(), out.export(), out.tsne(), out.summary(), out.quarantine())) {
       Outputs.checkWritable(new Path(target), conf, overwrite);
     }
     LoadedImages loaded = loadImages(spark, cfg);
     try {
       AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite, resume);
       EncodeResult encoded = encode(spark, cfg, model, loaded, out, overwrite);
-      ProjectorExport.Result exported = export(spark, cfg, out.features(), out, overwrite);
+      ExportResult exported = export(spark, cfg, out.features(), loaded.images(), out, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;
       Outputs.writeString(new Path(out.summary()), summaryJson(cfg, model, encoded, exported, seconds), conf);
       return new PipelineResult(model, encoded, exported, seconds);
@@ -169,7 +201,7 @@ public final class Pipeline {
     }
   }
 
-  static String summaryJson(LatentSparkConfig cfg, AutoencoderModel model, EncodeResult encoded, ProjectorExport.Result exported, double seconds) {
+  static String summaryJson(LatentSparkConfig cfg, AutoencoderModel model, EncodeResult encoded, ExportResult exported, double seconds) {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("input", inputDescription(cfg));
     s.put("seconds", seconds);
@@ -182,8 +214,12 @@ public final class Pipeline {
     s.put("rowsEncoded", encoded.rowsWritten());
     s.put("rowsQuarantined", encoded.rowsQuarantined());
     s.set("meanReconstructionMseBySplit", Json.MAPPER.valueToTree(encoded.meanMseBySplit()));
-    s.put("exportRows", exported.rows());
-    s.put("latentSize", exported.dimensions());
+    s.put("exportRows", exported.projector().rows());
+    s.put("latentSize", exported.projector().dimensions());
+    if (exported.tsne() != null) {
+      s.put("tsnePoints", exported.tsne().points());
+      s.put("tsneSeconds", exported.tsne().tsneSeconds());
+    }
     return Json.write(s);
   }
 

@@ -8,7 +8,10 @@ import org.apache.hadoop.fs.Path;
  *   model/         the trained model directory
  *   checkpoints/   epoch-NNNN model directories written after every epoch (the newest few are kept)
  *   features/      the latent feature table (Parquet)
- *   export/        t-SNE / Embedding Projector files and CSV of a stratified sample
+ *   export/        Embedding Projector files (vectors, metadata, sprite) and CSV of a stratified sample
+ *   tsne/          2-D t-SNE map of a stratified sample: points.csv and scatter.png
+ *   pca-features/  the PCA baseline's feature table (pca)
+ *   evaluation.json, anomalies/, search.csv, imputed/   written by evaluate, anomaly, search and impute
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   summary.json   what the run did and measured
  * </pre>
@@ -35,6 +38,30 @@ public record RunLayout(String out) {
 
   public String export() {
     return child("export");
+  }
+
+  public String tsne() {
+    return child("tsne");
+  }
+
+  public String pcaFeatures() {
+    return child("pca-features");
+  }
+
+  public String evaluation() {
+    return child("evaluation.json");
+  }
+
+  public String anomalies() {
+    return child("anomalies");
+  }
+
+  public String search() {
+    return child("search.csv");
+  }
+
+  public String imputed() {
+    return child("imputed");
   }
 
   public String quarantine() {

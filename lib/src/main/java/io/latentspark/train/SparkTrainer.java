@@ -61,12 +61,19 @@ public final class SparkTrainer {
     int threads = t.threadsPerWorker() > 0 ? t.threadsPerWorker() : Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1"));
 
     Dataset<Row> train = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN));
+    if (!t.labels().isEmpty()) {
+      train = train.where(functions.col(ImageSchema.LABEL).isin(t.labels().toArray()));
+    }
     long trainCount = train.count();
     if (trainCount == 0) {
-      throw new IllegalArgumentException("The dataset " + run.inputPath() + " has no rows in the train split");
+      throw new IllegalArgumentException("The dataset " + run.inputPath() + " has no rows in the train split"
+          + (t.labels().isEmpty() ? "" : " with a label in train.labels = " + t.labels()));
     }
     String valSplit = io.latentspark.data.Splits.evaluationSplit(images);
     Dataset<Row> validation = images.where(functions.col(ImageSchema.SPLIT).equalTo(valSplit));
+    if (!t.labels().isEmpty()) {
+      validation = validation.where(functions.col(ImageSchema.LABEL).isin(t.labels().toArray()));
+    }
     Dataset<Row> trainSample = t.lossSampleSize() == 0 || t.lossSampleSize() >= trainCount
         ? train : train.sample(false, Math.min(1.0, 1.1 * t.lossSampleSize() / trainCount), cfg.seed()).limit(t.lossSampleSize());
 

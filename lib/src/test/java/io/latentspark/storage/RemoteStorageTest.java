@@ -98,7 +98,7 @@ class RemoteStorageTest extends SparkTestBase {
     assertEquals(200, spark.read().parquet(out + "/features").count());
     assertEquals(1, spark.read().parquet(out + "/quarantine").where("path like '%corrupt.png'").count());
     String vectors = Outputs.readString(new org.apache.hadoop.fs.Path(out + "/export/vectors.tsv"), conf);
-    assertEquals(r.exported().rows(), vectors.split("\n").length);
+    assertEquals(r.exported().projector().rows(), vectors.split("\n").length);
     AutoencoderModel model = AutoencoderModel.load(out + "/model", conf);
     assertEquals(2, model.history().size());
     assertTrue(model.history().get(1).validationMse() < model.history().get(0).validationMse() * 1.05);

@@ -1,0 +1,108 @@
+package io.latentspark.report;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts drawn with XChart (headless; no display needed). */
+public final class Charts {
+  /** Labels beyond this many share one grey series in scatter plots (a legend of hundreds helps nobody). */
+  static final int MAX_LABEL_SERIES = 20;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /**
+   * A scatter plot of {@code xy[i]} coloured by {@code labels.get(i)} (null = "(none)"), one legend entry per
+   * label, sorted (numeric labels numerically).
+   */
+  public static byte[] scatterPng(String title, List<String> labels, double[][] xy, int width, int height) {
+    Map<String, List<double[]>> byLabel = new TreeMap<>(Charts::compareLabels);
+    for (int i = 0; i < xy.length; i++) {
+      String l = labels.get(i) == null ? "(none)" : labels.get(i);
+      byLabel.computeIfAbsent(l, k -> new ArrayList<>()).add(xy[i]);
+    }
+    if (byLabel.size() > MAX_LABEL_SERIES) {
+      Map<String, List<double[]>> all = new TreeMap<>();
+      all.put(byLabel.size() + " labels", byLabel.values().stream().flatMap(List::stream).toList());
+      byLabel = all;
+    }
+    XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("x").yAxisTitle("y").build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setLegendVisible(byLabel.size() > 1);
+    for (Map.Entry<String, List<double[]>> e : byLabel.entrySet()) {
+      double[] x = new double[e.getValue().size()];
+      double[] y = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = e.getValue().get(i)[0];
+        y[i] = e.getValue().get(i)[1];
+      }
+      chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+    return png(chart);
+  }
+
+  /** Line chart: one series per entry of {@code series} (name -> y values at {@code x}); NaN values are left out. */
+  public static byte[] linePng(String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series, int width,
+      int height) {
+    XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (int i = 0; i < x.length; i++) {
+        if (Double.isFinite(e.getValue()[i])) {
+          xs.add(x[i]);
+          ys.add(e.getValue()[i]);
+        }
+      }
+      if (!xs.isEmpty()) {
+        chart.addSeries(e.getKey(), xs, ys);
+      }
+    }
+    return png(chart);
+  }
+
+  static byte[] png(XYChart chart) {
+    try {
+      return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot render the chart " + chart.getTitle() + " as PNG", e);
+    }
+  }
+
+  /** Numbers by value, then everything else alphabetically. */
+  static int compareLabels(String a, String b) {
+    Double x = number(a);
+    Double y = number(b);
+    if (x != null && y != null) {
+      return x.equals(y) ? a.compareTo(b) : Double.compare(x, y);
+    }
+    if (x != null || y != null) {
+      return x != null ? -1 : 1;
+    }
+    return a.compareTo(b);
+  }
+
+  private static Double number(String s) {
+    try {
+      return Double.valueOf(s);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
