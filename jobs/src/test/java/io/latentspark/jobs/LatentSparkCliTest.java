@@ -146,4 +146,29 @@ class LatentSparkCliTest {
     assertEquals(1, wrongShape.exit());
     assertTrue(wrongShape.err().contains("takes 1x12x12 images but data.channels/height/width are 1x14x12"), wrongShape.err());
   }
+
+  /** The application subcommands on a tiny run: each ends with one JSON line scripts can read. */
+  @Test
+  void applicationSubcommandsEndWithJsonLines(@TempDir Path dir) {
+    String out = dir.resolve("run").toString();
+    assertEquals(0, run(tiny("pipeline", "--out", out, "--set", "export.tsne.sampleSize=150")).exit());
+    assertTrue(Files.exists(Path.of(out, "tsne", "scatter.png")) && Files.exists(Path.of(out, "export", "sprite.png")));
+    Run pca = run(tiny("pca", "--out", out));
+    assertEquals(0, pca.exit(), pca.err());
+    assertEquals(4, Json.read(lastLine(pca.out())).get("dimension").asInt());
+    Run eval = run(tiny("evaluate", "--out", out));
+    assertEquals(0, eval.exit(), eval.err());
+    JsonNode e = Json.read(lastLine(eval.out()));
+    assertTrue(e.get("autoencoder").has("knn_accuracy") && e.get("pca").has("linear_probe_accuracy"), lastLine(eval.out()));
+    Run anomaly = run(tiny("anomaly", "--out", out, "--set", "anomaly.normalLabels=[disc]"));
+    assertEquals(0, anomaly.exit(), anomaly.err());
+    double auroc = Json.read(lastLine(anomaly.out())).get("auroc").asDouble();
+    assertTrue(auroc >= 0 && auroc <= 1);
+    Run impute = run(tiny("impute", "--out", out, "--set", "impute.mask=\"random:0.3\""));
+    assertEquals(0, impute.exit(), impute.err());
+    assertEquals(200, Json.read(lastLine(impute.out())).get("rows").asInt());
+    Run search = run(tiny("search", "--out", out, dir.resolve("missing.png").toString()));
+    assertEquals(1, search.exit());
+    assertTrue(search.err().contains("missing.png") && search.err().contains("cannot be read"), search.err());
+  }
 }
