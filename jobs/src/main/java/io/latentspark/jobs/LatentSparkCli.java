@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -66,6 +66,9 @@ public final class LatentSparkCli implements Runnable {
       LatentSparkConfig cfg = common.load(); // validate before starting Spark
       io.latentspark.util.MemoryProbe memory = io.latentspark.util.MemoryProbe.start(200);
       SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
+      scala.Option<String> ui = spark.sparkContext().uiWebUrl();
+      org.slf4j.LoggerFactory.getLogger(LatentSparkCli.class).info("Spark UI: {}",
+          ui.isDefined() ? ui.get() : "off (spark.ui.enabled = false; submit/local.sh turns it on with LS_UI=true)");
       try {
         PrintWriter out = spec.commandLine().getOut();
         String result = run(spark, cfg, new RunLayout(common.out));
@@ -136,7 +139,7 @@ public final class LatentSparkCli implements Runnable {
       var r = Pipeline.run(spark, cfg, out, common.overwrite, resume);
       var last = r.model().history().get(r.model().history().size() - 1);
       return String.format("pipeline finished in %.0f s: %d epochs, %s MSE %.5f, %d images encoded (mean MSE by split %s), %d rows exported%n"
-          + "outputs: %s (model/, features/, export/, tsne/, summary.json)",
+          + "outputs: %s (model/, features/, export/, tsne/, report/index.html, summary.json)",
           r.seconds(), r.model().history().size(), last.validationSplit(), last.validationMse(), r.encoded().rowsWritten(),
           r.encoded().meanMseBySplit(), r.exported().projector().rows(), out.out());
     }
@@ -231,6 +234,17 @@ public final class LatentSparkCli implements Runnable {
       var r = io.latentspark.pipeline.Applications.impute(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
       return String.format("imputed %d images (mask %s, %d passes): MSE on missing pixels %.5f (mean fill %.5f)%n%s", r.rows(), r.mask(),
           r.iterations(), r.mseMissing(), r.mseMissingMeanFill(), r.json());
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Rebuild the HTML run report OUT/report/index.html (with its plots as PNG files) from OUT/model, OUT/features, "
+          + "OUT/tsne and the configured dataset. train and pipeline write it themselves.")
+  static final class Report extends Job {
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = Pipeline.report(spark, cfg, out, common.overwrite);
+      return "report: " + r.dir() + "/index.html (plots " + String.join(", ", r.plots()) + ")";
     }
   }
 

@@ -76,6 +76,27 @@ public record Pixels(int channels, int height, int width, float[] data) {
   }
 
   /** One line of n samples (at src[off + i*stride]) to m samples. */
+  /** An RGB image of these pixels (values clamped to [0,1]), each pixel drawn as a {@code scale x scale} block. */
+  public java.awt.image.BufferedImage toImage(int scale) {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width * scale, height * scale,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    int plane = height * width;
+    for (int y = 0; y < height * scale; y++) {
+      for (int x = 0; x < width * scale; x++) {
+        int k = (y / scale) * width + x / scale;
+        int r = byteOf(data[k]);
+        int g = channels == 3 ? byteOf(data[plane + k]) : r;
+        int b = channels == 3 ? byteOf(data[2 * plane + k]) : r;
+        img.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    return img;
+  }
+
+  private static int byteOf(float v) {
+    return Math.max(0, Math.min(255, Math.round(v * 255f)));
+  }
+
   private static void resample(float[] src, int so, int ss, int n, float[] dst, int dO, int ds, int m) {
     if (m < n) {
       double scale = (double) n / m;

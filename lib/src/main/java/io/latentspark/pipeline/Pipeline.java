@@ -12,6 +12,7 @@ import io.latentspark.export.ProjectorExport;
 import io.latentspark.export.TsneMap;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.EpochStats;
+import io.latentspark.report.RunReport;
 import io.latentspark.train.SparkTrainer;
 import io.latentspark.train.TrainingRun;
 import io.latentspark.util.Json;
@@ -49,6 +50,7 @@ public final class Pipeline {
   public static AutoencoderModel train(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite, boolean resume) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Outputs.checkWritable(new Path(out.model()), conf, overwrite);
+    Outputs.checkWritable(new Path(out.report()), conf, overwrite);
     LoadedImages loaded = loadImages(spark, cfg);
     try {
       if (cfg.data().skipBadInput()) {
@@ -57,7 +59,9 @@ public final class Pipeline {
           LOG.warn("Training without {} bad input file(s) (data.onError = skip); encode or pipeline lists them in OUT/quarantine", bad);
         }
       }
-      return train(spark, cfg, loaded.images(), out, overwrite, resume);
+      AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite, resume);
+      report(spark, cfg, model, loaded.images(), out, overwrite);
+      return model;
     } finally {
       loaded.unpersist();
     }
@@ -173,6 +177,26 @@ public final class Pipeline {
     return new ExportResult(r, tsne);
   }
 
+  /** Writes the HTML run report {@code out/report} from what the run directory holds (see {@link RunReport}). */
+  public static RunReport.Result report(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model, Dataset<Row> images, RunLayout out,
+      boolean overwrite) {
+    RunReport.Result r = RunReport.write(spark, cfg, model, images, out, overwrite);
+    LOG.info("Report: {}/{}", r.dir(), RunReport.INDEX);
+    return r;
+  }
+
+  /** Rebuilds {@code out/report} from {@code out/model}, the feature table and t-SNE map there, and the configured dataset. */
+  public static RunReport.Result report(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite) {
+    AutoencoderModel model = AutoencoderModel.load(out.model(), spark.sparkContext().hadoopConfiguration());
+    checkShape(cfg, model, out.model());
+    LoadedImages loaded = loadImages(spark, cfg);
+    try {
+      return report(spark, cfg, model, loaded.images(), out, overwrite);
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
   /** Result of the whole pipeline. */
   public record PipelineResult(AutoencoderModel model, EncodeResult encoded, ExportResult exported, double seconds) {}
 
@@ -185,7 +209,7 @@ public final class Pipeline {
   public static PipelineResult run(SparkSession spark, LatentSparkConfig cfg, RunLayout out, boolean overwrite, boolean resume) {
     long start = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (String target : List.of(out.model(), out.features(), out.export(), out.tsne(), out.summary(), out.quarantine())) {
+    for (String target : List.of(out.model(), out.features(), out.export(), out.tsne(), out.report(), out.summary(), out.quarantine())) {
       Outputs.checkWritable(new Path(target), conf, overwrite);
     }
     LoadedImages loaded = loadImages(spark, cfg);
@@ -193,6 +217,7 @@ public final class Pipeline {
       AutoencoderModel model = train(spark, cfg, loaded.images(), out, overwrite, resume);
       EncodeResult encoded = encode(spark, cfg, model, loaded, out, overwrite);
       ExportResult exported = export(spark, cfg, out.features(), loaded.images(), out, overwrite);
+      report(spark, cfg, model, loaded.images(), out, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;
       Outputs.writeString(new Path(out.summary()), summaryJson(cfg, model, encoded, exported, seconds), conf);
       return new PipelineResult(model, encoded, exported, seconds);

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.Path;
  *   pca-features/  the PCA baseline's feature table (pca)
  *   evaluation.json, anomalies/, search.csv, imputed/   written by evaluate, anomaly, search and impute
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
+ *   report/        index.html (self-contained run report) and its plots as PNG files
  *   summary.json   what the run did and measured
  * </pre>
  */
@@ -42,6 +43,10 @@ public record RunLayout(String out) {
 
   public String tsne() {
     return child("tsne");
+  }
+
+  public String report() {
+    return child("report");
   }
 
   public String pcaFeatures() {

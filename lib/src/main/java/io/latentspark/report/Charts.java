@@ -77,6 +77,62 @@ public final class Charts {
     return png(chart);
   }
 
+  /**
+   * A histogram of {@code values} in {@code bins} equal bins, with a vertical line at each of {@code markers}
+   * (name -> x), e.g. the anomaly threshold.
+   */
+  public static byte[] histogramPng(String title, String xTitle, double[] values, int bins, Map<String, Double> markers, int width,
+      int height) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    for (double m : markers.values()) {
+      max = Math.max(max, m);
+    }
+    if (!(max > min)) {
+      max = min + 1e-9;
+    }
+    double w = (max - min) / bins;
+    double[] counts = new double[bins];
+    for (double v : values) {
+      counts[Math.min(bins - 1, (int) ((v - min) / w))]++;
+    }
+    double[] x = new double[bins + 1];
+    double[] y = new double[bins + 1];
+    for (int i = 0; i <= bins; i++) {
+      x[i] = min + i * w;
+      y[i] = i < bins ? counts[i] : counts[bins - 1];
+    }
+    XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle("images").build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setMarkerSize(0);
+    chart.addSeries(values.length + " images", x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea)
+        .setMarker(SeriesMarkers.NONE);
+    double top = 0;
+    for (double c : counts) {
+      top = Math.max(top, c);
+    }
+    for (Map.Entry<String, Double> m : markers.entrySet()) {
+      chart.addSeries(m.getKey(), new double[] {m.getValue(), m.getValue()}, new double[] {0, top})
+          .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE).setLineColor(Color.RED);
+    }
+    return png(chart);
+  }
+
+  /** PNG bytes of an image. */
+  public static byte[] png(java.awt.image.BufferedImage img) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode an image as PNG", e);
+    }
+    return out.toByteArray();
+  }
+
   static byte[] png(XYChart chart) {
     try {
       return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
