@@ -150,8 +150,20 @@ public final class RunReport {
     if (pool.isEmpty()) {
       pool = images;
     }
-    List<Row> rows = StratifiedSample.of(pool, GRID_IMAGES, cfg.seed()).orderBy(ImageSchema.LABEL, ImageSchema.ID).limit(GRID_IMAGES)
-        .collectAsList();
+    // round-robin over the labels, so that every label shows before any shows twice
+    Map<String, List<Row>> byLabel = new java.util.TreeMap<>();
+    for (Row r : StratifiedSample.of(pool, GRID_IMAGES, cfg.seed()).orderBy(ImageSchema.ID).collectAsList()) {
+      int li = r.fieldIndex(ImageSchema.LABEL);
+      byLabel.computeIfAbsent(r.isNullAt(li) ? "" : r.getString(li), k -> new ArrayList<>()).add(r);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int round = 0; rows.size() < GRID_IMAGES && round < GRID_IMAGES; round++) {
+      for (List<Row> l : byLabel.values()) {
+        if (round < l.size() && rows.size() < GRID_IMAGES) {
+          rows.add(l.get(round));
+        }
+      }
+    }
     List<float[]> px = new ArrayList<>();
     for (Row r : rows) {
       px.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));
