@@ -33,8 +33,9 @@ class AutoencoderEstimatorTest extends SparkTestBase {
   static void loadData() {
     LatentSparkConfig cfg = TestData.config("data.synthetic.trainCount=800", "data.synthetic.testCount=200", "data.height=12",
         "data.width=12");
-    // a plain DataFrame as a user would have one: a label and an array<float> column named "image"
-    data = ImageSources.load(spark, cfg.data(), cfg.seed()).images().select(functions.col("label"), functions.col("pixels").as("image"))
+    // a plain DataFrame as a user would have one: an id, a label and an array<float> column named "image"
+    data = ImageSources.load(spark, cfg.data(), cfg.seed()).images()
+        .select(functions.col("id"), functions.col("label"), functions.col("pixels").as("image"))
         .cache();
   }
 
@@ -50,7 +51,7 @@ class AutoencoderEstimatorTest extends SparkTestBase {
     assertTrue(losses.get(2).mse() < losses.get(0).mse(), "validation loss must go down: " + losses);
 
     Dataset<Row> out = model.transform(data);
-    assertEquals(List.of("label", "image", "code", "reconstruction_error"), List.of(out.columns()));
+    assertEquals(List.of("id", "label", "image", "code", "reconstruction_error"), List.of(out.columns()));
     Row r = out.first();
     assertEquals(6, ((Vector) r.getAs("code")).size());
     assertTrue(r.<Double>getAs("reconstruction_error") > 0);
@@ -60,8 +61,8 @@ class AutoencoderEstimatorTest extends SparkTestBase {
     AutoencoderTransformer loaded = AutoencoderTransformer.load(path);
     assertEquals(model.uid(), loaded.uid());
     assertEquals("code", loaded.getOrDefault(loaded.outputCol()));
-    List<Row> a = out.orderBy("label").limit(50).select("code").collectAsList();
-    List<Row> b = loaded.transform(data).orderBy("label").limit(50).select("code").collectAsList();
+    List<Row> a = out.orderBy("id").limit(50).select("code").collectAsList();
+    List<Row> b = loaded.transform(data).orderBy("id").limit(50).select("code").collectAsList();
     for (int i = 0; i < a.size(); i++) {
       assertArrayEquals(((Vector) a.get(i).get(0)).toArray(), ((Vector) b.get(i).get(0)).toArray(), 0.0);
     }
@@ -88,8 +89,8 @@ class AutoencoderEstimatorTest extends SparkTestBase {
     String path = dir.resolve("pipeline").toString();
     fitted.write().save(path);
     PipelineModel back = PipelineModel.load(path);
-    assertEquals(predicted.select("prediction").orderBy("prediction").collectAsList(),
-        back.transform(data).select("prediction").orderBy("prediction").collectAsList());
+    assertEquals(predicted.orderBy("id").select("id", "prediction").collectAsList(),
+        back.transform(data).orderBy("id").select("id", "prediction").collectAsList());
 
     // an unfitted estimator saves and loads with its params
     String estPath = dir.resolve("estimator").toString();
