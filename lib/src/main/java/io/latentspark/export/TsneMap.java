@@ -55,6 +55,7 @@ public final class TsneMap {
     tsne.setMaxIterations(iterations);
     tsne.setTheta(theta);
     tsne.setRandomSeed(seed);
+    tsne.setMessageConsumer(m -> LOG.debug("t-SNE: {}", m)); // the library prints to stdout otherwise
     double[][] y = tsne.run(x);
     for (double[] p : y) {
       if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
