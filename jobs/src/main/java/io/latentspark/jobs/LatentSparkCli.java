@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Denoise.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -234,6 +234,22 @@ public final class LatentSparkCli implements Runnable {
       var r = io.latentspark.pipeline.Applications.impute(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
       return String.format("imputed %d images (mask %s, %d passes): MSE on missing pixels %.5f (mean fill %.5f)%n%s", r.rows(), r.mask(),
           r.iterations(), r.mseMissing(), r.mseMissingMeanFill(), r.json());
+    }
+  }
+
+  @Command(name = "denoise", mixinStandardHelpOptions = true,
+      description = "Corrupt the test images as model.corruption.* says, reconstruct them with the model and report the MSE "
+          + "against the clean images (corrupted input, denoised, clean reconstruction); writes OUT/denoising.json. "
+          + "The last output line is one JSON object.")
+  static final class Denoise extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = io.latentspark.pipeline.Applications.denoise(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
+      return String.format("%s on %d test images: corrupted input MSE %.5f, denoised %.5f, clean reconstruction %.5f%n%s",
+          r.corruption(), r.rows(), r.corruptedInputMse(), r.denoisedMse(), r.cleanReconstructionMse(), r.json());
     }
   }
 

@@ -167,6 +167,10 @@ class LatentSparkCliTest {
     Run impute = run(tiny("impute", "--out", out, "--set", "impute.mask=\"random:0.3\""));
     assertEquals(0, impute.exit(), impute.err());
     assertEquals(200, Json.read(lastLine(impute.out())).get("rows").asInt());
+    Run denoise = run(tiny("denoise", "--out", out, "--set", "model.corruption.type=gaussian"));
+    assertEquals(0, denoise.exit(), denoise.err());
+    JsonNode d = Json.read(lastLine(denoise.out()));
+    assertTrue(d.get("corrupted_input_mse").asDouble() > 0 && d.get("denoised_mse").asDouble() > 0, lastLine(denoise.out()));
     Run search = run(tiny("search", "--out", out, dir.resolve("missing.png").toString()));
     assertEquals(1, search.exit());
     assertTrue(search.err().contains("missing.png") && search.err().contains("cannot be read"), search.err());

@@ -12,8 +12,19 @@ public record ModelConfig(
     String latentActivation,
     String outputActivation,
     String loss,
-    double l2)
+    double l2,
+    String corruption,
+    double corruptionAmount,
+    double corruptionSize)
     implements Serializable {
+
+  public static final String DENSE = "dense";
+  public static final String DENOISING = "denoising";
+
+  /** true for a denoising autoencoder (its input is corrupted while it trains). */
+  public boolean denoising() {
+    return type.equals(DENOISING);
+  }
 
   static ModelConfig read(Settings s) {
     String outputActivation = s.oneOf("outputActivation", "sigmoid", "identity");
@@ -21,14 +32,29 @@ public record ModelConfig(
     if (loss.equals("bce") && !outputActivation.equals("sigmoid")) {
       throw s.invalid("loss", loss, "bce needs model.outputActivation = sigmoid (it is " + outputActivation + ")");
     }
+    String type = s.oneOf("type", DENSE, DENOISING);
+    Settings c = s.section("corruption");
+    String corruption = c.oneOf("type", "gaussian", "masking", "salt-pepper", "occlusion");
+    double amount = c.number("amount");
+    if (corruption.equals("gaussian") ? !(amount > 0 && amount <= 10) : !(amount > 0 && amount < 1)) {
+      throw c.invalid("amount", amount, corruption.equals("gaussian")
+          ? "for gaussian noise it is the standard deviation: > 0 and <= 10" : "for " + corruption + " it is a fraction: > 0 and < 1");
+    }
+    double size = c.number("size");
+    if (!(size > 0 && size < 1)) {
+      throw c.invalid("size", size, "the occlusion side as a fraction of the image side: > 0 and < 1");
+    }
     return new ModelConfig(
-        s.oneOf("type", "dense"),
+        type,
         s.positiveIntList("encoderLayers"),
         s.positiveInt("latentSize"),
         s.oneOf("activation", "relu", "leakyrelu", "elu", "tanh", "sigmoid", "identity"),
         s.oneOf("latentActivation", "identity", "relu", "tanh", "sigmoid"),
         outputActivation,
         loss,
-        s.nonNegativeNumber("l2"));
+        s.nonNegativeNumber("l2"),
+        corruption,
+        amount,
+        size);
   }
 }

@@ -48,6 +48,14 @@ public final class BatchEncoder {
 
   /** Encodes {@code pixels} (each in [0,1], length = input size). The arrays are not modified. */
   public Result encode(List<float[]> pixels) {
+    return encode(pixels, null);
+  }
+
+  /**
+   * Encodes {@code pixels} after applying {@code corruption} (null = none) in the network's input space, as a
+   * denoising model sees its training input; errors are measured against the clean pixels.
+   */
+  public Result encode(List<float[]> pixels, io.latentspark.model.Corruption corruption) {
     int n = pixels.size();
     float[][] x = new float[n][];
     for (int i = 0; i < n; i++) {
@@ -58,6 +66,10 @@ public final class BatchEncoder {
       x[i] = normalizer.apply(p.clone());
     }
     INDArray input = Nd4j.create(x);
+    if (corruption != null) {
+      corruption.corrupt(input, input);
+      corruption.clear();
+    }
     List<INDArray> acts = net.feedForward(input, false);
     float[][] z = acts.get(featureLayer + 1).toFloatMatrix();
     float[][] recon = acts.get(acts.size() - 1).toFloatMatrix();

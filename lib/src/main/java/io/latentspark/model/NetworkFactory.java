@@ -40,7 +40,19 @@ public final class NetworkFactory {
     return m.encoderLayers().size();
   }
 
-  public static MultiLayerConfiguration dense(ModelConfig m, TrainConfig t, int inputSize, long seed) {
+  /** The network of {@code cfg.model()} for images of {@code cfg.data()}. */
+  public static MultiLayerConfiguration build(io.latentspark.config.LatentSparkConfig cfg) {
+    return dense(cfg.model(), cfg.train(), cfg.data(), cfg.seed());
+  }
+
+  /** The corruption a denoising model applies to its input while training, or null for other types. */
+  public static Corruption corruption(ModelConfig m, io.latentspark.config.DataConfig d) {
+    return m.denoising() ? new Corruption(m.corruption(), m.corruptionAmount(), m.corruptionSize(), d.channels(), d.height(), d.width())
+        : null;
+  }
+
+  public static MultiLayerConfiguration dense(ModelConfig m, TrainConfig t, io.latentspark.config.DataConfig d, long seed) {
+    int inputSize = d.inputSize();
     if (m.latentSize() >= inputSize) {
       throw new IllegalArgumentException("model.latentSize " + m.latentSize() + " must be smaller than the input size "
           + inputSize + " for an undercomplete autoencoder");
@@ -62,6 +74,9 @@ public final class NetworkFactory {
       DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(sizes.get(i)).activation(a);
       if (i == latent) {
         layer.weightInit(WeightInit.XAVIER);
+      }
+      if (i == 0 && m.denoising()) {
+        layer.dropOut(corruption(m, d));
       }
       list.layer(i, layer.build());
       prev = sizes.get(i);

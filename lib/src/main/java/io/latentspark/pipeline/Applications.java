@@ -206,6 +206,43 @@ public final class Applications {
     }
   }
 
+  /** Denoising summary: MSE against the clean images of the corrupted input, its reconstruction, and the clean reconstruction. */
+  public record DenoiseResult(String corruption, long rows, double corruptedInputMse, double denoisedMse, double cleanReconstructionMse) {
+    public String json() {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("corruption", corruption);
+      n.put("rows", rows);
+      n.put("corrupted_input_mse", corruptedInputMse);
+      n.put("denoised_mse", denoisedMse);
+      n.put("clean_reconstruction_mse", cleanReconstructionMse);
+      return n.toString();
+    }
+  }
+
+  /**
+   * Corrupts the test images as model.corruption.* says (whatever the model's type), reconstructs them with the
+   * model and measures the MSE against the clean images; writes {@code out/denoising.json}.
+   */
+  public static DenoiseResult denoise(SparkSession spark, LatentSparkConfig cfg, String modelDir, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path target = new Path(out.out(), "denoising.json");
+    Outputs.checkWritable(target, conf, overwrite);
+    AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
+    Pipeline.checkShape(cfg, model, modelDir);
+    var m = cfg.model();
+    var c = new io.latentspark.model.Corruption(m.corruption(), m.corruptionAmount(), m.corruptionSize(), cfg.data().channels(),
+        cfg.data().height(), cfg.data().width());
+    LoadedImages loaded = Pipeline.loadImages(spark, cfg);
+    try {
+      var r = io.latentspark.analysis.Denoising.run(model, loaded.images(), io.latentspark.data.ImageSchema.TEST, c, cfg.encode().batchSize());
+      DenoiseResult result = new DenoiseResult(r.corruption(), r.rows(), r.corruptedInputMse(), r.denoisedMse(), r.cleanReconstructionMse());
+      Outputs.writeAtomically(target, conf, overwrite, staging -> Outputs.writeString(staging, result.json(), conf));
+      return result;
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
   private static void requireTable(String dir, Configuration conf) {
     if (!Outputs.exists(new Path(dir), conf)) {
       throw new IllegalArgumentException("Feature table " + dir + " does not exist (run encode or pca first, or pass its path)");

@@ -9,6 +9,7 @@ import io.latentspark.encode.NetworkSnapshot;
 import io.latentspark.export.StratifiedSample;
 import io.latentspark.export.TsneMap;
 import io.latentspark.model.AutoencoderModel;
+import io.latentspark.model.Corruption;
 import io.latentspark.model.EpochStats;
 import io.latentspark.model.NetworkFactory;
 import io.latentspark.pipeline.RunLayout;
@@ -36,6 +37,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The run report: one self-contained HTML page (every image inlined as a data URI, no scripts, no network)
@@ -78,7 +81,10 @@ public final class RunReport {
 
     if (images != null) {
       plots.put("reconstructions.png", reconstructionsPng(model, images, cfg));
-      captions.put("reconstructions.png", "Test images (upper row of each pair) and the autoencoder's reconstructions (lower row).");
+      captions.put("reconstructions.png", cfg.model().denoising()
+          ? "Test images corrupted as in training (" + NetworkFactory.corruption(cfg.model(), cfg.data())
+              + ", top row of each group), the autoencoder's output (middle) and the clean images (bottom)."
+          : "Test images (upper row of each pair) and the autoencoder's reconstructions (lower row).");
     } else {
       notes.add("No reconstruction grid: the dataset was not available to the report.");
     }
@@ -168,15 +174,34 @@ public final class RunReport {
     for (Row r : rows) {
       px.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));
     }
-    float[][] rec = BatchEncoder.of(NetworkSnapshot.of(model)).reconstruct(px);
+    // a denoising model is shown what it was trained for: corrupted input, its output, the clean image
+    List<float[][]> bands = new ArrayList<>();
+    Corruption corruption = NetworkFactory.corruption(cfg.model(), cfg.data());
+    BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(model));
+    if (corruption != null) {
+      float[][] noisy = new float[px.size()][];
+      for (int i = 0; i < noisy.length; i++) {
+        float[] x = model.normalizer().apply(px.get(i).clone());
+        INDArray row = Nd4j.create(x).reshape(1, x.length);
+        noisy[i] = model.normalizer().invert(corruption.corrupt(row, row).toFloatVector());
+        corruption.clear();
+      }
+      bands.add(noisy);
+      bands.add(enc.reconstruct(java.util.Arrays.asList(noisy)));
+      bands.add(px.toArray(new float[0][]));
+    } else {
+      bands.add(px.toArray(new float[0][]));
+      bands.add(enc.reconstruct(px));
+    }
     int h = cfg.data().height();
     int w = cfg.data().width();
     int c = cfg.data().channels();
     int scale = Math.max(1, 96 / Math.max(h, w));
     int cols = Math.min(8, px.size());
-    int pairRows = (px.size() + cols - 1) / cols;
+    int groups = (px.size() + cols - 1) / cols;
     int cell = Math.max(h, w) * scale + 4;
-    BufferedImage grid = new BufferedImage(cols * cell, pairRows * (2 * cell + 14), BufferedImage.TYPE_INT_RGB);
+    int groupHeight = bands.size() * cell + 14;
+    BufferedImage grid = new BufferedImage(cols * cell, groups * groupHeight, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = grid.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
@@ -184,12 +209,14 @@ public final class RunReport {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
     for (int i = 0; i < px.size(); i++) {
       int ox = (i % cols) * cell + 2;
-      int oy = (i / cols) * (2 * cell + 14) + 2;
-      g.drawImage(new Pixels(c, h, w, px.get(i)).toImage(scale), ox, oy, null);
-      g.drawImage(new Pixels(c, h, w, rec[i]).toImage(scale), ox, oy + cell, null);
+      int oy = (i / cols) * groupHeight + 2;
+      for (int b = 0; b < bands.size(); b++) {
+        g.drawImage(new Pixels(c, h, w, bands.get(b)[i]).toImage(scale), ox, oy + b * cell, null);
+      }
       g.setColor(Color.DARK_GRAY);
       Row r = rows.get(i);
-      g.drawString(r.isNullAt(r.fieldIndex(ImageSchema.LABEL)) ? "" : r.getString(r.fieldIndex(ImageSchema.LABEL)), ox, oy + 2 * cell + 8);
+      g.drawString(r.isNullAt(r.fieldIndex(ImageSchema.LABEL)) ? "" : r.getString(r.fieldIndex(ImageSchema.LABEL)), ox,
+          oy + bands.size() * cell + 8);
     }
     g.dispose();
     return Charts.png(grid);

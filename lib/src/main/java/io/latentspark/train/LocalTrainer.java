@@ -23,7 +23,7 @@ public final class LocalTrainer {
 
   /** The network before any training (same seed, same initial weights as a training run). */
   public AutoencoderModel untrained() {
-    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), cfg.train(), cfg.data().inputSize(), cfg.seed()));
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     return new AutoencoderModel(net, InputNormalizer.unit(), cfg, "none", List.of());
   }
@@ -32,7 +32,7 @@ public final class LocalTrainer {
   public AutoencoderModel train(List<float[]> train, String inputPath) {
     InputNormalizer normalizer = InputNormalizer.unit();
     int inputSize = cfg.data().inputSize();
-    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), cfg.train(), inputSize, cfg.seed()));
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     int bs = cfg.train().batchSizePerWorker();
     List<DataSet> batches = new ArrayList<>();

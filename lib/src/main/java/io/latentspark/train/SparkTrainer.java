@@ -92,7 +92,7 @@ public final class SparkTrainer {
       LOG.info("Resuming after epoch {} of {}", history.size(), t.epochs());
     } else {
       normalizer = Normalizers.fit(cfg.data(), train);
-      net = new MultiLayerNetwork(NetworkFactory.dense(cfg.model(), t, inputSize, cfg.seed()));
+      net = new MultiLayerNetwork(NetworkFactory.build(cfg));
       net.init();
     }
     LOG.info("Training {} autoencoder on {} images, layers {} -> {}, {} parameters, {} workers x batch {}, averaging every {} batches, "

@@ -159,4 +159,22 @@ class SparkTrainerTest extends SparkTestBase {
         () -> AutoencoderModel.load(dir.resolve("foreign").toString(), new Configuration()));
     assertTrue(foreign.getMessage().contains("has no network.zip"), foreign.getMessage());
   }
+
+  /** A denoising model trains on Spark with fresh corruption per minibatch, round-trips, and removes noise it was trained on. */
+  @Test
+  void denoisingAutoencoderTrainsOnSparkAndRemovesItsCorruption(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=denoising", "model.corruption.type=gaussian", "model.corruption.amount=0.3", "train.epochs=4",
+        "train.workers=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(3).validationMse() < 0.7 * h.get(0).validationMse(), "validation MSE must fall: " + h);
+    List<float[]> probe = pixels(images.where("split = 'test'").limit(20).collectAsList());
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), probe);
+    var corruption = io.latentspark.model.NetworkFactory.corruption(cfg.model(), cfg.data());
+    var r = io.latentspark.analysis.Denoising.run(m, images, ImageSchema.TEST, corruption, 64);
+    assertEquals(200, r.rows());
+    assertTrue(r.denoisedMse() < r.corruptedInputMse(), "denoised " + r.denoisedMse() + " vs corrupted input " + r.corruptedInputMse());
+    assertTrue(r.cleanReconstructionMse() <= r.denoisedMse() * 1.05, "clean input reconstructs at least about as well: " + r);
+  }
 }
