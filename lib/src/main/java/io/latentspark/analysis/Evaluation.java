@@ -30,7 +30,19 @@ public final class Evaluation {
 
   /** Figures for one feature table. */
   public record Scores(String name, int dimensions, long trainRows, long testRows, int labels, double knnAccuracy,
-      double linearProbeAccuracy, Map<String, Double> meanMseBySplit) {}
+      double linearProbeAccuracy, Map<String, Double> meanMseBySplit, double meanActivation, double fractionActive) {}
+
+  /** A code value counts as active when its magnitude exceeds this (sparsity statistics). */
+  public static final double ACTIVE = 0.1;
+
+  /** Mean code value and fraction of code values with magnitude above {@link #ACTIVE}, over the test split. */
+  static double[] activity(Dataset<Row> features) {
+    Row r = features.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TEST))
+        .select(functions.explode(functions.col(FeatureSchema.Z)).as("v"))
+        .agg(functions.avg("v"), functions.avg(functions.when(functions.abs(functions.col("v")).gt(ACTIVE), 1.0).otherwise(0.0)))
+        .first();
+    return new double[] {r.isNullAt(0) ? Double.NaN : r.getDouble(0), r.isNullAt(1) ? Double.NaN : r.getDouble(1)};
+  }
 
   public static Scores of(String name, Dataset<Row> features, EvaluateConfig cfg, long seed) {
     FeatureSchema.check(features.schema(), "The " + name + " feature table");
@@ -56,8 +68,9 @@ public final class Evaluation {
     }
     double knn = knnAccuracy(test, refCodes, refLabels, index, cfg.k());
     double probe = linearProbe(train, test, cfg.probeIterations());
+    double[] activity = activity(features);
     return new Scores(name, refCodes[0].length, ref.size(), testRows, index.size(), knn, probe,
-        PcaBaseline.meanBySplit(features, FeatureSchema.RECONSTRUCTION_ERROR));
+        PcaBaseline.meanBySplit(features, FeatureSchema.RECONSTRUCTION_ERROR), activity[0], activity[1]);
   }
 
   static float[] floats(List<Float> list) {

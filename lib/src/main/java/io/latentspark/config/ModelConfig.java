@@ -15,8 +15,19 @@ public record ModelConfig(
     double l2,
     String corruption,
     double corruptionAmount,
-    double corruptionSize)
+    double corruptionSize,
+    String sparsity,
+    double sparsityWeight,
+    double sparsityTarget,
+    int sparsityK)
     implements Serializable {
+
+  public static final String SPARSE = "sparse";
+
+  /** true for a sparse autoencoder (a sparsity layer follows the latent layer). */
+  public boolean sparse() {
+    return type.equals(SPARSE);
+  }
 
   public static final String DENSE = "dense";
   public static final String DENOISING = "denoising";
@@ -32,7 +43,7 @@ public record ModelConfig(
     if (loss.equals("bce") && !outputActivation.equals("sigmoid")) {
       throw s.invalid("loss", loss, "bce needs model.outputActivation = sigmoid (it is " + outputActivation + ")");
     }
-    String type = s.oneOf("type", DENSE, DENOISING);
+    String type = s.oneOf("type", DENSE, DENOISING, SPARSE);
     Settings c = s.section("corruption");
     String corruption = c.oneOf("type", "gaussian", "masking", "salt-pepper", "occlusion");
     double amount = c.number("amount");
@@ -43,6 +54,24 @@ public record ModelConfig(
     double size = c.number("size");
     if (!(size > 0 && size < 1)) {
       throw c.invalid("size", size, "the occlusion side as a fraction of the image side: > 0 and < 1");
+    }
+    Settings sp = s.section("sparsity");
+    String penalty = sp.oneOf("penalty", "kl", "l1", "l2", "k-sparse");
+    double target = sp.number("target");
+    if (!(target > 0 && target < 1)) {
+      throw sp.invalid("target", target, "the target mean activation must be > 0 and < 1");
+    }
+    int latentSize = s.positiveInt("latentSize");
+    int k = sp.positiveInt("k");
+    String latentActivation = s.oneOf("latentActivation", "identity", "relu", "tanh", "sigmoid");
+    if (type.equals(SPARSE)) {
+      if (penalty.equals("kl") && !latentActivation.equals("sigmoid")) {
+        throw sp.invalid("penalty", penalty, "the KL penalty needs activations in (0,1): set model.latentActivation = sigmoid (it is "
+            + latentActivation + ")");
+      }
+      if (penalty.equals("k-sparse") && k >= latentSize) {
+        throw sp.invalid("k", k, "k-sparse keeps k of the model.latentSize = " + latentSize + " units: k must be smaller");
+      }
     }
     return new ModelConfig(
         type,
@@ -55,6 +84,10 @@ public record ModelConfig(
         s.nonNegativeNumber("l2"),
         corruption,
         amount,
-        size);
+        size,
+        penalty,
+        sp.nonNegativeNumber("weight"),
+        target,
+        k);
   }
 }

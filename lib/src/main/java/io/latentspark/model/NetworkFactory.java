@@ -36,8 +36,9 @@ public final class NetworkFactory {
   }
 
   /** Index of the latent layer among the network's layers. */
+  /** Index of the layer whose output is the code: the bottleneck, or the sparsity layer right after it. */
   public static int latentLayerIndex(ModelConfig m) {
-    return m.encoderLayers().size();
+    return m.encoderLayers().size() + (m.sparse() ? 1 : 0);
   }
 
   /** The network of {@code cfg.model()} for images of {@code cfg.data()}. */
@@ -67,22 +68,26 @@ public final class NetworkFactory {
     }
     NeuralNetConfiguration.ListBuilder list = base.list();
     List<Integer> sizes = layerSizes(m, inputSize);
-    int latent = latentLayerIndex(m);
+    int bottleneck = m.encoderLayers().size();
     int prev = inputSize;
+    int index = 0;
     for (int i = 0; i < sizes.size() - 1; i++) {
-      Activation a = i == latent ? activation(m.latentActivation()) : hidden;
+      Activation a = i == bottleneck ? activation(m.latentActivation()) : hidden;
       DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(sizes.get(i)).activation(a);
-      if (i == latent) {
+      if (i == bottleneck) {
         layer.weightInit(WeightInit.XAVIER);
       }
       if (i == 0 && m.denoising()) {
         layer.dropOut(corruption(m, d));
       }
-      list.layer(i, layer.build());
+      list.layer(index++, layer.build());
+      if (i == bottleneck && m.sparse()) {
+        list.layer(index++, new SparsityLayer(m.sparsity(), m.sparsityWeight(), m.sparsityTarget(), m.sparsityK()));
+      }
       prev = sizes.get(i);
     }
     LossFunctions.LossFunction loss = m.loss().equals("bce") ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MSE;
-    list.layer(sizes.size() - 1, new OutputLayer.Builder(loss).nIn(prev).nOut(inputSize)
+    list.layer(index, new OutputLayer.Builder(loss).nIn(prev).nOut(inputSize)
         .activation(activation(m.outputActivation())).weightInit(WeightInit.XAVIER).build());
     return list.build();
   }

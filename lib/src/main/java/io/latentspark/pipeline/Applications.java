@@ -85,6 +85,8 @@ public final class Applications {
         e.put("knn_accuracy", s.knnAccuracy());
         e.put("linear_probe_accuracy", s.linearProbeAccuracy());
         e.set("mean_mse_by_split", Json.MAPPER.valueToTree(s.meanMseBySplit()));
+        e.put("mean_activation", s.meanActivation());
+        e.put("fraction_active", s.fractionActive());
       }
       return n.toString();
     }

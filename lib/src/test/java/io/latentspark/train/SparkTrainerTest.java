@@ -177,4 +177,34 @@ class SparkTrainerTest extends SparkTestBase {
     assertTrue(r.denoisedMse() < r.corruptedInputMse(), "denoised " + r.denoisedMse() + " vs corrupted input " + r.corruptedInputMse());
     assertTrue(r.cleanReconstructionMse() <= r.denoisedMse() * 1.05, "clean input reconstructs at least about as well: " + r);
   }
+
+  /** A sparse (KL) model trains on Spark, its custom layer survives save/load, and its codes are sparser than a dense model's. */
+  @Test
+  void sparseAutoencoderTrainsOnSparkWithItsPenalty(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=sparse", "model.latentActivation=sigmoid", "model.sparsity.penalty=kl",
+        "model.sparsity.weight=0.5", "model.sparsity.target=0.05", "train.epochs=4", "train.workers=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(3).validationMse() < h.get(0).validationMse(), "validation MSE must fall: " + h);
+    List<float[]> probe = pixels(images.where("split = 'test'").limit(50).collectAsList());
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), probe);
+    double sparseMean = meanCode(m, probe);
+    AutoencoderModel dense = new SparkTrainer(small("model.latentActivation=sigmoid", "train.epochs=4", "train.workers=2"))
+        .train(spark, images, new TrainingRun("synthetic", null, null, null));
+    double denseMean = meanCode(dense, probe);
+    assertTrue(sparseMean < 0.5 * denseMean, "mean code activation " + sparseMean + " (sparse) vs " + denseMean + " (dense)");
+  }
+
+  private static double meanCode(AutoencoderModel m, List<float[]> px) {
+    double s = 0;
+    int n = 0;
+    for (float[] z : BatchEncoder.of(NetworkSnapshot.of(m)).encode(px).z()) {
+      for (float v : z) {
+        s += v;
+        n++;
+      }
+    }
+    return s / n;
+  }
 }
