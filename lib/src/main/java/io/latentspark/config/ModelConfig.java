@@ -19,8 +19,16 @@ public record ModelConfig(
     String sparsity,
     double sparsityWeight,
     double sparsityTarget,
-    int sparsityK)
+    int sparsityK,
+    double contractiveLambda)
     implements Serializable {
+
+  public static final String CONTRACTIVE = "contractive";
+
+  /** true for a contractive autoencoder (its latent layer penalises its Jacobian). */
+  public boolean contractive() {
+    return type.equals(CONTRACTIVE);
+  }
 
   public static final String SPARSE = "sparse";
 
@@ -43,7 +51,7 @@ public record ModelConfig(
     if (loss.equals("bce") && !outputActivation.equals("sigmoid")) {
       throw s.invalid("loss", loss, "bce needs model.outputActivation = sigmoid (it is " + outputActivation + ")");
     }
-    String type = s.oneOf("type", DENSE, DENOISING, SPARSE);
+    String type = s.oneOf("type", DENSE, DENOISING, SPARSE, CONTRACTIVE);
     Settings c = s.section("corruption");
     String corruption = c.oneOf("type", "gaussian", "masking", "salt-pepper", "occlusion");
     double amount = c.number("amount");
@@ -64,6 +72,10 @@ public record ModelConfig(
     int latentSize = s.positiveInt("latentSize");
     int k = sp.positiveInt("k");
     String latentActivation = s.oneOf("latentActivation", "identity", "relu", "tanh", "sigmoid");
+    if (type.equals(CONTRACTIVE) && !latentActivation.equals("sigmoid")) {
+      throw s.invalid("latentActivation", latentActivation, "a contractive autoencoder's penalty is in closed form for sigmoid "
+          + "latent units: set model.latentActivation = sigmoid");
+    }
     if (type.equals(SPARSE)) {
       if (penalty.equals("kl") && !latentActivation.equals("sigmoid")) {
         throw sp.invalid("penalty", penalty, "the KL penalty needs activations in (0,1): set model.latentActivation = sigmoid (it is "
@@ -88,6 +100,7 @@ public record ModelConfig(
         penalty,
         sp.nonNegativeNumber("weight"),
         target,
-        k);
+        k,
+        s.section("contractive").nonNegativeNumber("lambda"));
   }
 }

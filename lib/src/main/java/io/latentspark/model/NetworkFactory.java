@@ -73,6 +73,13 @@ public final class NetworkFactory {
     int index = 0;
     for (int i = 0; i < sizes.size() - 1; i++) {
       Activation a = i == bottleneck ? activation(m.latentActivation()) : hidden;
+      if (i == bottleneck && m.contractive()) {
+        ContractiveLayer.Builder layer = new ContractiveLayer.Builder().lambda(m.contractiveLambda()).nIn(prev).nOut(sizes.get(i))
+            .weightInit(WeightInit.XAVIER);
+        list.layer(index++, layer.build());
+        prev = sizes.get(i);
+        continue;
+      }
       DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(sizes.get(i)).activation(a);
       if (i == bottleneck) {
         layer.weightInit(WeightInit.XAVIER);

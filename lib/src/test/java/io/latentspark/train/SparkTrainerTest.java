@@ -196,6 +196,18 @@ class SparkTrainerTest extends SparkTestBase {
     assertTrue(sparseMean < 0.5 * denseMean, "mean code activation " + sparseMean + " (sparse) vs " + denseMean + " (dense)");
   }
 
+  /** A contractive model (custom DL4J layer with parameters) trains on Spark and survives save/load. */
+  @Test
+  void contractiveAutoencoderTrainsOnSpark(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=contractive", "model.latentActivation=sigmoid", "model.contractive.lambda=0.05",
+        "train.epochs=3", "train.workers=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(2).validationMse() < h.get(0).validationMse(), "validation MSE must fall: " + h);
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), pixels(images.where("split = 'test'").limit(20).collectAsList()));
+  }
+
   private static double meanCode(AutoencoderModel m, List<float[]> px) {
     double s = 0;
     int n = 0;
