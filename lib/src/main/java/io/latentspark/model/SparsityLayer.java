@@ -72,18 +72,24 @@ public final class SparsityLayer extends NoParamLayer {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
       INDArray paramsView, boolean initializeParams, DataType dataType) {
     SparsityLayerImpl layer = new SparsityLayerImpl(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(index);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
+    wire(layer, this, conf, listeners, index, paramsView, initializeParams);
     return layer;
   }
 
   @Override
   public ParamInitializer initializer() {
     return EmptyParamInitializer.getInstance();
+  }
+
+  /** What DL4J's own layer configurations do when they instantiate their layer: listeners, index, parameter views. */
+  static void wire(org.deeplearning4j.nn.api.Layer layer, org.deeplearning4j.nn.conf.layers.Layer layerConf, NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams) {
+    layer.setListeners(listeners);
+    layer.setIndex(index);
+    layer.setParamsViewArray(paramsView);
+    Map<String, INDArray> table = layerConf.initializer().init(conf, paramsView, initializeParams);
+    layer.setParamTable(table);
+    layer.setConf(conf);
   }
 
   @Override

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latentspark.TestData;
 import io.latentspark.config.ConfigError;
-import io.latentspark.config.LatentSparkConfig;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,38 +19,24 @@ import org.nd4j.linalg.factory.Nd4j;
 class ContractiveLayerTest {
 
   static MultiLayerNetwork network(String hidden, double lambda) {
-    LatentSparkConfig cfg = TestData.config("data.height=2", "data.width=4", "model.type=contractive", "model.encoderLayers=" + hidden,
-        "model.latentSize=3", "model.activation=tanh", "model.latentActivation=sigmoid", "model.contractive.lambda=" + lambda,
-        "train.optimizer=sgd", "train.learningRate=1.0");
-    MultiLayerConfiguration conf = NetworkFactory.build(cfg);
-    conf.setDataType(DataType.DOUBLE);
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
+    return GradientChecks.network("model.type=contractive", "model.encoderLayers=" + hidden, "model.latentSize=3", "model.activation=tanh",
+        "model.latentActivation=sigmoid", "model.contractive.lambda=" + lambda);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"[]", "[5]"})
   void gradientsMatchFiniteDifferences(String hidden) {
-    DataType was = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    try {
+    GradientChecks.inDouble(() -> {
       MultiLayerNetwork net = network(hidden, 0.8);
       Nd4j.getRandom().setSeed(4);
-      INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 8);
-      assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(x)
-          .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)), "gradient check, encoder layers " + hidden);
-    } finally {
-      Nd4j.setDefaultDataTypes(was, was);
-    }
+      assertTrue(GradientChecks.passes(net, Nd4j.rand(DataType.DOUBLE, 5, 8)), "gradient check, encoder layers " + hidden);
+    });
   }
 
   /** The score difference to lambda = 0 equals lambda x the mean squared Frobenius norm of the Jacobian, by finite differences. */
   @Test
   void penaltyIsTheJacobianNorm() {
-    DataType was = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    try {
+    GradientChecks.inDouble(() -> {
       MultiLayerNetwork net = network("[]", 0.5);
       MultiLayerNetwork plain = network("[]", 0.0);
       plain.setParams(net.params().dup());
@@ -72,9 +55,7 @@ class ContractiveLayerTest {
         }
       }
       assertEquals(0.5 * jacobian / 4, diff, 1e-6);
-    } finally {
-      Nd4j.setDefaultDataTypes(was, was);
-    }
+    });
   }
 
   @Test

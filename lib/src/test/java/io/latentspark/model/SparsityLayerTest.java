@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latentspark.TestData;
 import io.latentspark.config.ConfigError;
-import io.latentspark.config.LatentSparkConfig;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,31 +19,19 @@ import org.nd4j.linalg.factory.Nd4j;
 class SparsityLayerTest {
 
   static MultiLayerNetwork network(String penalty, String latentActivation) {
-    LatentSparkConfig cfg = TestData.config("data.height=2", "data.width=4", "model.type=sparse", "model.encoderLayers=[5]",
-        "model.latentSize=4", "model.activation=sigmoid", "model.latentActivation=" + latentActivation, "model.sparsity.penalty=" + penalty,
-        "model.sparsity.weight=0.7", "model.sparsity.target=0.2", "model.sparsity.k=2", "train.optimizer=sgd", "train.learningRate=1.0");
-    MultiLayerConfiguration conf = NetworkFactory.build(cfg);
-    conf.setDataType(DataType.DOUBLE);
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
+    return GradientChecks.network("model.type=sparse", "model.encoderLayers=[5]", "model.latentSize=4", "model.activation=sigmoid",
+        "model.latentActivation=" + latentActivation, "model.sparsity.penalty=" + penalty, "model.sparsity.weight=0.7",
+        "model.sparsity.target=0.2", "model.sparsity.k=2");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"kl", "l1", "l2", "k-sparse"})
   void gradientsMatchFiniteDifferences(String penalty) {
-    DataType was = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE); // gradient checks need double precision
-    try {
+    GradientChecks.inDouble(() -> {
       MultiLayerNetwork net = network(penalty, penalty.equals("kl") ? "sigmoid" : "tanh");
       Nd4j.getRandom().setSeed(3);
-      INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 8);
-      boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(x)
-          .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
-      assertTrue(ok, "gradient check of the " + penalty + " sparsity layer");
-    } finally {
-      Nd4j.setDefaultDataTypes(was, was);
-    }
+      assertTrue(GradientChecks.passes(net, Nd4j.rand(DataType.DOUBLE, 6, 8)), "gradient check of the " + penalty + " sparsity layer");
+    });
   }
 
   @Test
