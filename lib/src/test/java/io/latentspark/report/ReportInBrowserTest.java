@@ -63,4 +63,20 @@ class ReportInBrowserTest extends SparkTestBase {
           all);
     }
   }
+
+  /** A denoising model's grid has three rows per group (corrupted input, output, clean); a plain model's two. */
+  @Test
+  void denoisingGridShowsCorruptedOutputAndClean() throws Exception {
+    for (String type : List.of("denoising", "dense")) {
+      LatentSparkConfig cfg = TestData.config("model.type=" + type, "model.corruption.type=gaussian", "data.synthetic.trainCount=300",
+          "data.synthetic.testCount=100", "data.height=16", "data.width=16", "model.encoderLayers=[16]", "model.latentSize=4",
+          "train.epochs=1");
+      var images = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed()).images();
+      var model = new io.latentspark.train.LocalTrainer(cfg).untrained();
+      var grid = ImageIO.read(new java.io.ByteArrayInputStream(RunReport.reconstructionsPng(model, images, cfg)));
+      int cell = 16 * 6 + 4; // 16 px images drawn 6x, 4 px gap
+      int bands = type.equals("denoising") ? 3 : 2;
+      assertEquals(2 * (bands * cell + 14), grid.getHeight(), type + ": 16 images in 2 groups of " + bands + " rows");
+    }
+  }
 }
