@@ -93,7 +93,12 @@ public final class AnomalyDetector {
   }
 
   private static double quantile(Dataset<Row> calibration, AnomalyConfig cfg) {
-    double[] q = calibration.stat().approxQuantile(cfg.score(), new double[] {cfg.quantile()}, QUANTILE_ERROR);
+    return threshold(calibration, cfg.score(), cfg.quantile());
+  }
+
+  /** The {@code quantile} of {@code column} over {@code calibration} (relative error {@link #QUANTILE_ERROR}); NaN when empty. */
+  public static double threshold(Dataset<Row> calibration, String column, double quantile) {
+    double[] q = calibration.stat().approxQuantile(column, new double[] {quantile}, QUANTILE_ERROR);
     return q.length == 0 ? Double.NaN : q[0];
   }
 

@@ -64,21 +64,13 @@ public final class Evaluation {
     float[][] refCodes = new float[ref.size()][];
     for (int i = 0; i < ref.size(); i++) {
       refLabels[i] = index.computeIfAbsent(ref.get(i).getString(0), l -> index.size());
-      refCodes[i] = floats(ref.get(i).getList(1));
+      refCodes[i] = ImageSchema.pixels(ref.get(i), 1);
     }
     double knn = knnAccuracy(test, refCodes, refLabels, index, cfg.k());
     double probe = linearProbe(train, test, cfg.probeIterations());
     double[] activity = activity(features);
     return new Scores(name, refCodes[0].length, ref.size(), testRows, index.size(), knn, probe,
         PcaBaseline.meanBySplit(features, FeatureSchema.RECONSTRUCTION_ERROR), activity[0], activity[1]);
-  }
-
-  static float[] floats(List<Float> list) {
-    float[] out = new float[list.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = list.get(i);
-    }
-    return out;
   }
 
   /** Fraction of test rows whose majority label among the k nearest train codes (ties: the nearer label) is theirs. */
@@ -98,7 +90,7 @@ public final class Evaluation {
       double[] nd = new double[kk];
       while (rows.hasNext()) {
         Row r = rows.next();
-        float[] q = floats(r.getList(1));
+        float[] q = ImageSchema.pixels(r, 1);
         int found = Nearest.topK(q, c, nn, nd);
         int predicted = vote(nn, found, l, nLabels);
         Integer truth = labelIndex.value().get(r.getString(0));

@@ -56,7 +56,7 @@ public final class ImageSearch {
           double[] worst = new double[qs.length];
           while (rows.hasNext()) {
             Row r = rows.next();
-            float[] z = Evaluation.floats(r.getList(3));
+            float[] z = ImageSchema.pixels(r, 3);
             for (int i = 0; i < qs.length; i++) {
               if (z.length != qs[i].length) {
                 throw new IllegalArgumentException("Row " + r.getString(0) + " has a " + z.length + "-d code but the query has "

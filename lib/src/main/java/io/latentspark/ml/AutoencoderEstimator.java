@@ -166,10 +166,7 @@ public final class AutoencoderEstimator extends Estimator<AutoencoderTransformer
 
   @Override
   public org.apache.spark.sql.types.StructType transformSchema(org.apache.spark.sql.types.StructType schema) {
-    VectorColumns.checkInput(schema, $(inputCol));
-    VectorColumns.checkAbsent(schema, $(outputCol), $(errorCol));
-    return schema.add($(outputCol), org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false)
-        .add($(errorCol), org.apache.spark.sql.types.DataTypes.DoubleType, false);
+    return VectorColumns.outputSchema(schema, $(inputCol), $(outputCol), $(errorCol));
   }
 
   @Override

@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -26,7 +25,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -114,9 +112,7 @@ public final class AutoencoderTransformer extends Model<AutoencoderTransformer> 
 
   @Override
   public StructType transformSchema(StructType schema) {
-    VectorColumns.checkInput(schema, $(inputCol));
-    VectorColumns.checkAbsent(schema, $(outputCol), $(errorCol));
-    return schema.add($(outputCol), SQLDataTypes.VectorType(), false).add($(errorCol), DataTypes.DoubleType, false);
+    return VectorColumns.outputSchema(schema, $(inputCol), $(outputCol), $(errorCol));
   }
 
   @Override

@@ -34,6 +34,13 @@ final class VectorColumns {
     }
   }
 
+  /** The schema after an autoencoder stage: {@code in} checked, {@code out} (vector) and {@code error} (double) added. */
+  static StructType outputSchema(StructType schema, String in, String out, String error) {
+    checkInput(schema, in);
+    checkAbsent(schema, out, error);
+    return schema.add(out, SQLDataTypes.VectorType(), false).add(error, DataTypes.DoubleType, false);
+  }
+
   private static boolean accepted(DataType t) {
     if (t instanceof ArrayType a) {
       return a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType);

@@ -230,10 +230,10 @@ public final class RunReport {
       return null;
     }
     double[] values = test.stream().mapToDouble(r -> r.getDouble(0)).toArray();
-    double[] q = features.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN)).stat()
-        .approxQuantile(FeatureSchema.RECONSTRUCTION_ERROR, new double[] {cfg.anomaly().quantile()}, 1e-4);
+    double threshold = io.latentspark.analysis.AnomalyDetector.threshold(
+        features.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN)), FeatureSchema.RECONSTRUCTION_ERROR,
+        cfg.anomaly().quantile());
     Map<String, Double> markers = new LinkedHashMap<>();
-    double threshold = q.length == 0 ? Double.NaN : q[0];
     if (!Double.isNaN(threshold)) {
       markers.put("threshold (" + cfg.anomaly().quantile() + " quantile of train)", threshold);
     }
