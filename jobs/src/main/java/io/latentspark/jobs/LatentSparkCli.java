@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.Denoise.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -250,6 +250,25 @@ public final class LatentSparkCli implements Runnable {
       var r = io.latentspark.pipeline.Applications.denoise(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
       return String.format("%s on %d test images: corrupted input MSE %.5f, denoised %.5f, clean reconstruction %.5f%n%s",
           r.corruption(), r.rows(), r.corruptedInputMse(), r.denoisedMse(), r.cleanReconstructionMse(), r.json());
+    }
+  }
+
+  @Command(name = "vae", mixinStandardHelpOptions = true,
+      description = "For a variational autoencoder (model.type = vae): measure the test images' negative ELBO in nats per image "
+          + "(one posterior sample each) and decode --count samples from the prior N(0, I) into a grid; writes OUT/vae/ "
+          + "(elbo.json, samples.png). The last output line is one JSON object.")
+  static final class Vae extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "100", description = "Images to sample from the prior.")
+    int count;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      var r = io.latentspark.pipeline.Applications.vae(spark, cfg, model != null ? model : out.model(), out, count, common.overwrite);
+      return String.format("test negative ELBO %.2f nats per image (reconstruction %.2f + KL %.2f) over %d images; %d samples: %s%n%s",
+          r.negativeElbo(), r.reconstruction(), r.kl(), r.rows(), r.samples(), r.samplesPng(), r.json());
     }
   }
 

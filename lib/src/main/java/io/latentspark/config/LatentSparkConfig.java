@@ -52,6 +52,15 @@ public final class LatentSparkConfig implements Serializable {
     if (data.normalize().equals("standardize") && model.outputActivation().equals("sigmoid")) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
+    if (model.convolutional()) {
+      int n = model.convChannels().size();
+      int factor = 1 << n;
+      if (data.height() % factor != 0 || data.width() % factor != 0) {
+        throw ConfigError.invalid("model.conv.channels", model.convChannels(), "each of the " + n + " stride-2 convolutions halves the image, "
+            + "so data.height and data.width must be divisible by " + factor + " (they are " + data.height() + " x " + data.width()
+            + "): resize the images (data.height, data.width) or use fewer convolutions");
+      }
+    }
     this.rendered = merged.root().render(ConfigRenderOptions.concise().setFormatted(true));
   }
 

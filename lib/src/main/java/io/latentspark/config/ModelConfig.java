@@ -20,8 +20,39 @@ public record ModelConfig(
     double sparsityWeight,
     double sparsityTarget,
     int sparsityK,
-    double contractiveLambda)
+    double contractiveLambda,
+    int pretrainEpochs,
+    List<Integer> convChannels,
+    int convKernel,
+    String vaeArchitecture,
+    double vaeBeta,
+    int sequenceHidden)
     implements Serializable {
+
+  public static final String STACKED = "stacked";
+  public static final String CONV = "conv";
+  public static final String VAE = "vae";
+  public static final String SEQ2SEQ = "seq2seq";
+
+  /** true for a deep/stacked autoencoder (the dense network, greedily pretrained layer by layer before fine-tuning). */
+  public boolean stacked() {
+    return type.equals(STACKED);
+  }
+
+  /** true for a variational autoencoder (dense or convolutional, {@code model.vae.architecture}). */
+  public boolean variational() {
+    return type.equals(VAE);
+  }
+
+  /** true when the network has strided convolutions: a convolutional autoencoder or a convolutional VAE. */
+  public boolean convolutional() {
+    return type.equals(CONV) || (variational() && vaeArchitecture.equals("conv"));
+  }
+
+  /** true for the sequence-to-sequence LSTM autoencoder (image rows as time steps). */
+  public boolean sequence() {
+    return type.equals(SEQ2SEQ);
+  }
 
   public static final String CONTRACTIVE = "contractive";
 
@@ -51,7 +82,7 @@ public record ModelConfig(
     if (loss.equals("bce") && !outputActivation.equals("sigmoid")) {
       throw s.invalid("loss", loss, "bce needs model.outputActivation = sigmoid (it is " + outputActivation + ")");
     }
-    String type = s.oneOf("type", DENSE, DENOISING, SPARSE, CONTRACTIVE);
+    String type = s.oneOf("type", DENSE, DENOISING, SPARSE, CONTRACTIVE, STACKED, CONV, VAE, SEQ2SEQ);
     Settings c = s.section("corruption");
     String corruption = c.oneOf("type", "gaussian", "masking", "salt-pepper", "occlusion");
     double amount = c.number("amount");
@@ -101,6 +132,28 @@ public record ModelConfig(
         sp.nonNegativeNumber("weight"),
         target,
         k,
-        s.section("contractive").nonNegativeNumber("lambda"));
+        s.section("contractive").nonNegativeNumber("lambda"),
+        s.section("stacked").nonNegativeInt("pretrainEpochs"),
+        convChannels(s.section("conv")),
+        convKernel(s.section("conv")),
+        s.section("vae").oneOf("architecture", "dense", "conv"),
+        s.section("vae").nonNegativeNumber("beta"),
+        s.section("seq2seq").positiveInt("hidden"));
+  }
+
+  private static List<Integer> convChannels(Settings c) {
+    List<Integer> channels = c.positiveIntList("channels");
+    if (channels.isEmpty() || channels.size() > 5) {
+      throw c.invalid("channels", channels, "one to five stride-2 convolutions, e.g. [32, 64]");
+    }
+    return channels;
+  }
+
+  private static int convKernel(Settings c) {
+    int k = c.positiveInt("kernel");
+    if (k % 2 == 0 || k > 9) {
+      throw c.invalid("kernel", k, "the kernel side must be odd and at most 9 (3, 5, 7 or 9)");
+    }
+    return k;
   }
 }

@@ -42,9 +42,16 @@ public final class BatchEncoder {
   /**
    * Result of one batch, for input row i: {@code z[i]} the features, {@code mse[i]} and {@code bce[i]} the
    * mean per-pixel squared error and binary cross-entropy (nats) of the reconstruction, {@code errorMap[i]} the
-   * per-pixel squared errors (null unless asked for), {@code reconstruction[i]} in pixel space.
+   * per-pixel squared errors (null unless asked for), {@code reconstruction[i]} in pixel space, and for a
+   * variational autoencoder {@code logVar[i]} the log-variance of the code's posterior ({@code z} is then its mean
+   * mu); null for other models.
    */
-  public record Result(float[][] z, double[] mse, double[] bce, float[][] errorMap, float[][] reconstruction) {}
+  public record Result(float[][] z, double[] mse, double[] bce, float[][] errorMap, float[][] reconstruction, float[][] logVar) {}
+
+  /** true when the network's layer {@code latent} is a VAE sampling layer (its input holds mu and the log-variance). */
+  public static boolean variational(MultiLayerNetwork net, int latent) {
+    return net.getLayerWiseConfigurations().getConf(latent).getLayer() instanceof io.latentspark.model.GaussianSampleLayer;
+  }
 
   /** Encodes {@code pixels} (each in [0,1], length = input size). The arrays are not modified. */
   public Result encode(List<float[]> pixels) {
@@ -71,8 +78,15 @@ public final class BatchEncoder {
       corruption.clear();
     }
     List<INDArray> acts = net.feedForward(input, false);
-    float[][] z = acts.get(featureLayer + 1).toFloatMatrix();
+    float[][] z = acts.get(featureLayer + 1).reshape('c', n, -1).toFloatMatrix(); // conv and LSTM layers' outputs flattened
     float[][] recon = acts.get(acts.size() - 1).toFloatMatrix();
+    float[][] logVar = null;
+    if (variational(net, featureLayer)) {
+      INDArray muLogVar = acts.get(featureLayer);
+      long k = muLogVar.size(1) / 2;
+      logVar = muLogVar.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(k, 2 * k))
+          .toFloatMatrix();
+    }
     double[] mse = new double[n];
     double[] bce = new double[n];
     float[][] map = errorMap ? new float[n][] : null;
@@ -98,7 +112,7 @@ public final class BatchEncoder {
         map[i] = m;
       }
     }
-    return new Result(z, mse, bce, map, recon);
+    return new Result(z, mse, bce, map, recon, logVar);
   }
 
   /** Reconstructions of {@code pixels} in pixel space. */

@@ -38,6 +38,7 @@ public final class SparkEncoder {
     int batchSize = cfg.batchSize();
     int layer = cfg.layer();
     boolean errorMap = cfg.errorMap();
+    boolean logVar = layer < 0 && BatchEncoder.variational(model.network(), latent);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(model));
     int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
@@ -56,7 +57,7 @@ public final class SparkEncoder {
         List<Row> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           Row r = batch.get(i);
-          Object[] values = new Object[errorMap ? 8 : 7];
+          Object[] values = new Object[7 + (logVar ? 1 : 0) + (errorMap ? 1 : 0)];
           values[0] = r.getString(idIdx);
           values[1] = r.getString(pathIdx);
           values[2] = r.isNullAt(labelIdx) ? null : r.getString(labelIdx);
@@ -64,15 +65,19 @@ public final class SparkEncoder {
           values[4] = res.z()[i];
           values[5] = res.mse()[i];
           values[6] = res.bce()[i];
+          int next = 7;
+          if (logVar) {
+            values[next++] = res.logVar()[i];
+          }
           if (errorMap) {
-            values[7] = res.errorMap()[i];
+            values[next] = res.errorMap()[i];
           }
           out.add(RowFactory.create(values));
         }
         return out;
       });
     });
-    return spark.createDataFrame(rows, FeatureSchema.written(errorMap));
+    return spark.createDataFrame(rows, FeatureSchema.written(errorMap, logVar));
   }
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */

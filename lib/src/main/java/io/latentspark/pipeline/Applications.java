@@ -245,6 +245,59 @@ public final class Applications {
     }
   }
 
+  /** A VAE's test negative ELBO (nats per image) and the file of images sampled from its prior. */
+  public record VaeResult(long rows, double negativeElbo, double reconstruction, double kl, int samples, String samplesPng) {
+    public String json() {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      n.put("split", io.latentspark.data.ImageSchema.TEST);
+      n.put("rows", rows);
+      n.put("negative_elbo_nats", negativeElbo);
+      n.put("reconstruction_nats", reconstruction);
+      n.put("kl_nats", kl);
+      n.put("samples", samples);
+      n.put("samples_png", samplesPng);
+      return n.toString();
+    }
+  }
+
+  /**
+   * For a variational autoencoder: the single-sample negative ELBO of the test images, and {@code count} images
+   * decoded from prior samples as a grid; writes {@code out/vae/} (elbo.json, samples.png) atomically.
+   */
+  public static VaeResult vae(SparkSession spark, LatentSparkConfig cfg, String modelDir, RunLayout out, int count, boolean overwrite) {
+    if (count <= 0 || count > 10000) {
+      throw new IllegalArgumentException("Cannot use --count " + count + ": the number of samples must be 1 to 10000");
+    }
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path target = new Path(out.out(), "vae");
+    Outputs.checkWritable(target, conf, overwrite);
+    AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
+    Pipeline.checkShape(cfg, model, modelDir);
+    io.latentspark.analysis.Variational.require(model, "The vae command");
+    LoadedImages loaded = Pipeline.loadImages(spark, cfg);
+    try {
+      var e = io.latentspark.analysis.Variational.elbo(model, loaded.images(), io.latentspark.data.ImageSchema.TEST, cfg.encode().batchSize(),
+          cfg.seed());
+      List<float[]> samples = io.latentspark.analysis.Variational.samples(model, count, cfg.seed());
+      byte[] png = io.latentspark.export.SpriteSheet.of(samples, cfg.data().channels(), cfg.data().height(), cfg.data().width()).png();
+      VaeResult result = new VaeResult(e.rows(), e.negativeElbo(), e.reconstruction(), e.kl(), count, new Path(target, "samples.png").toString());
+      Outputs.writeAtomically(target, conf, overwrite, staging -> {
+        org.apache.hadoop.fs.FileSystem fs = Outputs.fs(staging, conf);
+        fs.mkdirs(staging);
+        try (java.io.OutputStream o = fs.create(new Path(staging, "samples.png"), true)) {
+          o.write(png);
+        }
+        Outputs.writeString(new Path(staging, "elbo.json"), result.json(), conf);
+      });
+      LOG.info("VAE: test negative ELBO {} nats per image (reconstruction {}, KL {}) over {} images; {} prior samples in {}",
+          String.format("%.2f", e.negativeElbo()), String.format("%.2f", e.reconstruction()), String.format("%.2f", e.kl()), e.rows(), count,
+          result.samplesPng());
+      return result;
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
   private static void requireTable(String dir, Configuration conf) {
     if (!Outputs.exists(new Path(dir), conf)) {
       throw new IllegalArgumentException("Feature table " + dir + " does not exist (run encode or pca first, or pass its path)");

@@ -89,6 +89,12 @@ public final class RunReport {
       notes.add("No reconstruction grid: the dataset was not available to the report.");
     }
 
+    if (cfg.model().variational()) {
+      List<float[]> samples = io.latentspark.analysis.Variational.samples(model, 64, cfg.seed());
+      plots.put("samples.png", io.latentspark.export.SpriteSheet.of(samples, cfg.data().channels(), cfg.data().height(), cfg.data().width()).png());
+      captions.put("samples.png", "64 new images decoded from codes drawn from the VAE's prior N(0, I) (seed " + cfg.seed() + ").");
+    }
+
     Map<String, String> figures = new LinkedHashMap<>();
     if (Outputs.exists(new Path(out.features()), conf)) {
       Dataset<Row> features = spark.read().parquet(out.features());
@@ -247,8 +253,8 @@ public final class RunReport {
     prov.put("output", out.out());
     prov.put("report written", Instant.now().toString());
     prov.put("input", model.inputPath());
-    prov.put("model", cfg.model().type() + ", layers " + cfg.data().inputSize() + " -> "
-        + NetworkFactory.layerSizes(cfg.model(), cfg.data().inputSize()) + ", " + model.network().numParams() + " parameters");
+    prov.put("model", cfg.model().type() + ", " + NetworkFactory.describe(cfg.model(), cfg.data()) + ", " + model.network().numParams()
+        + " parameters");
     prov.put("latent size", String.valueOf(cfg.model().latentSize()));
     prov.put("image shape", cfg.data().channels() + " x " + cfg.data().height() + " x " + cfg.data().width());
     prov.put("seed", String.valueOf(cfg.seed()));

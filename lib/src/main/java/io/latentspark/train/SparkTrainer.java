@@ -95,8 +95,8 @@ public final class SparkTrainer {
       net = new MultiLayerNetwork(NetworkFactory.build(cfg));
       net.init();
     }
-    LOG.info("Training {} autoencoder on {} images, layers {} -> {}, {} parameters, {} workers x batch {}, averaging every {} batches, "
-        + "{} thread(s) per worker", cfg.model().type(), trainCount, inputSize, NetworkFactory.layerSizes(cfg.model(), inputSize),
+    LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches, "
+        + "{} thread(s) per worker", cfg.model().type(), trainCount, NetworkFactory.describe(cfg.model(), cfg.data()),
         net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), threads);
 
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
@@ -108,21 +108,21 @@ public final class SparkTrainer {
     String exportDir = new Path(scratch, "dl4j-export").toString();
     CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
     WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
+    if (resume == null && cfg.model().stacked() && cfg.model().pretrainEpochs() > 0) {
+      Dataset<Row> spread = train.repartition(workers);
+      try {
+        GreedyPretrainer.pretrain(jsc, net, cfg, spread, normalizer,
+            layer -> trainingMaster(workers, jsc, new Path(scratch, "pretrain-" + layer).toString(), monitor));
+      } catch (RuntimeException e) {
+        Outputs.abort(scratch, hconf);
+        throw e;
+      }
+    }
     double initialScore = initialScore(net, train, pixelsIdx, bs, normalizer);
     if (t.divergenceFactor() > 0) {
       monitor.limit(t.divergenceFactor() * initialScore);
     }
-    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, bs)
-        .batchSizePerWorker(bs)
-        .averagingFrequency(t.averagingFrequency())
-        .workerPrefetchNumBatches(t.prefetchBatches())
-        .saveUpdater(true)
-        .rngSeed(cfg.seed())
-        .rddTrainingApproach(approach(t.rddTrainingApproach(), jsc))
-        .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
-        .exportDirectory(exportDir)
-        .trainingHooks(monitor)
-        .build();
+    ParameterAveragingTrainingMaster tm = trainingMaster(workers, jsc, exportDir, monitor);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, tm);
 
     AutoencoderModel model = new AutoencoderModel(net, normalizer, cfg, run.inputPath(), history);
@@ -185,6 +185,23 @@ public final class SparkTrainer {
       Outputs.abort(scratch, hconf);
     }
     return model;
+  }
+
+  /** dl4j-spark's parameter averaging as train.* says, exporting minibatches to {@code exportDir}. */
+  private ParameterAveragingTrainingMaster trainingMaster(int workers, JavaSparkContext jsc, String exportDir, WorkerMonitor monitor) {
+    TrainConfig t = cfg.train();
+    int bs = t.batchSizePerWorker();
+    return new ParameterAveragingTrainingMaster.Builder(workers, bs)
+        .batchSizePerWorker(bs)
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(t.prefetchBatches())
+        .saveUpdater(true)
+        .rngSeed(cfg.seed())
+        .rddTrainingApproach(approach(t.rddTrainingApproach(), jsc))
+        .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+        .exportDirectory(exportDir)
+        .trainingHooks(monitor)
+        .build();
   }
 
   /** The network's loss on the first minibatch of the training data, before training: the divergence reference. */

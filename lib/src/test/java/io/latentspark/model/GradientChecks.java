@@ -40,4 +40,13 @@ final class GradientChecks {
     return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(x)
         .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
   }
+
+  /**
+   * The same for a network that samples noise in training passes (a VAE): ND4J's generator is reseeded before
+   * every pass, so each finite difference sees the same noise as the analytic gradient.
+   */
+  static boolean passesWithFixedNoise(MultiLayerNetwork net, INDArray x) {
+    return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(x)
+        .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).callEachIter(n -> Nd4j.getRandom().setSeed(11)));
+  }
 }

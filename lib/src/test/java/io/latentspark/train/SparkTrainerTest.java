@@ -208,6 +208,120 @@ class SparkTrainerTest extends SparkTestBase {
     ModelRoundTrip.check(m, dir.resolve("model").toString(), pixels(images.where("split = 'test'").limit(20).collectAsList()));
   }
 
+  /**
+   * Greedy layer-wise pretraining on Spark: each encoder layer and its mirror, trained as a shallow autoencoder of
+   * the codes below it, already make the deep network reconstruct far better than its random initialisation; the
+   * stacked model then fine-tunes end to end on Spark and survives save/load.
+   */
+  @Test
+  void stackedAutoencoderPretrainsLayerByLayerOnSparkThenFineTunes(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=stacked", "model.encoderLayers=[64, 32]", "model.stacked.pretrainEpochs=3", "train.epochs=2",
+        "train.workers=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    List<float[]> val = pixels(images.where("split = 'validation'").collectAsList());
+    var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(io.latentspark.model.NetworkFactory.build(cfg));
+    net.init();
+    io.latentspark.model.InputNormalizer unit = io.latentspark.model.InputNormalizer.unit();
+    double untrained = meanMse(new AutoencoderModel(net.clone(), unit, cfg, "synthetic", List.of()), val);
+    org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<GreedyPretrainer.Layer> layers = GreedyPretrainer.pretrain(jsc, net, cfg, images.where("split = 'train'").repartition(2), unit,
+        layer -> new org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster.Builder(2, 32).batchSizePerWorker(32)
+            .averagingFrequency(5).rngSeed(7L).exportDirectory(dir.resolve("export-" + layer).toUri().toString()).build());
+    assertEquals(List.of(0, 1, 2), layers.stream().map(GreedyPretrainer.Layer::index).toList());
+    assertEquals(List.of(256L, 64L, 32L), layers.stream().map(GreedyPretrainer.Layer::nIn).toList());
+    double pretrained = meanMse(new AutoencoderModel(net, unit, cfg, "synthetic", List.of()), val);
+    assertTrue(pretrained < 0.7 * untrained, "stacked pretrained layers reconstruct: MSE " + pretrained + " vs untrained " + untrained
+        + " (layers " + layers + ")");
+
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(1).validationMse() < h.get(0).validationMse(), "fine-tuning lowers the validation MSE: " + h);
+    assertTrue(h.get(0).validationMse() < untrained, "after pretraining and one fine-tuning epoch: " + h);
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), pixels(images.where("split = 'test'").limit(20).collectAsList()));
+  }
+
+  /** A convolutional autoencoder trains on Spark on grey and colour images and survives save/load. */
+  @Test
+  void convolutionalAutoencoderTrainsOnSpark(@TempDir Path dir) {
+    for (int channels : new int[] {1, 3}) {
+      LatentSparkConfig cfg = small("model.type=conv", "model.conv.channels=[8, 16]", "data.channels=" + channels, "train.epochs=3",
+          "train.workers=2", "data.synthetic.trainCount=800");
+      Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+      AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+      List<EpochStats> h = m.history();
+      assertTrue(h.get(2).validationMse() < 0.8 * h.get(0).validationMse(), channels + " channel(s): validation MSE must fall: " + h);
+      List<float[]> probe = pixels(images.where("split = 'test'").limit(20).collectAsList());
+      ModelRoundTrip.check(m, dir.resolve("model-" + channels).toString(), probe);
+      assertEquals(8, BatchEncoder.of(NetworkSnapshot.of(m)).encode(probe).z()[0].length, "codes of model.latentSize");
+      images.unpersist();
+    }
+  }
+
+  /**
+   * A dense VAE trains on Spark (its sampling layer is an ordinary layer to dl4j-spark): the test negative ELBO
+   * falls well below the untrained network's, encoding stores mu and the log-variance, prior samples are images.
+   */
+  @Test
+  void variationalAutoencoderTrainsOnSparkAndSamples(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=vae", "model.loss=bce", "train.epochs=4", "train.workers=2");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel untrained = new LocalTrainer(cfg).untrained();
+    var before = io.latentspark.analysis.Variational.elbo(untrained, images, "test", 64, 1L);
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(3).validationMse() < h.get(0).validationMse(), "validation MSE must fall: " + h);
+    var after = io.latentspark.analysis.Variational.elbo(m, images, "test", 64, 1L);
+    assertEquals(200, after.rows());
+    assertEquals(after.reconstruction() + after.kl(), after.negativeElbo(), 1e-9);
+    assertTrue(after.kl() > 0, "the KL term is positive: " + after);
+    assertTrue(after.negativeElbo() < 0.8 * before.negativeElbo(), "negative ELBO " + after + " vs untrained " + before);
+    List<float[]> probe = pixels(images.where("split = 'test'").limit(20).collectAsList());
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), probe);
+
+    Row row = io.latentspark.encode.SparkEncoder.encode(spark, m, images.where("split = 'test'"), 64).first();
+    assertEquals(8, row.getList(row.fieldIndex("z")).size());
+    List<Float> logVar = row.getList(row.fieldIndex(io.latentspark.encode.FeatureSchema.Z_LOG_VAR));
+    assertEquals(8, logVar.size());
+    assertTrue(logVar.stream().allMatch(v -> Float.isFinite(v)), "log-variances " + logVar);
+
+    List<float[]> samples = io.latentspark.analysis.Variational.samples(m, 16, 3L);
+    assertEquals(16, samples.size());
+    for (float[] s : samples) {
+      assertEquals(256, s.length);
+      for (float v : s) {
+        assertTrue(v >= 0 && v <= 1, "sampled pixels are in [0,1]: " + v);
+      }
+    }
+    assertFalse(java.util.Arrays.equals(samples.get(0), samples.get(1)), "different prior samples decode to different images");
+    images.unpersist();
+  }
+
+  /** A convolutional VAE trains on Spark and survives save/load. */
+  @Test
+  void convolutionalVariationalAutoencoderTrainsOnSpark(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=vae", "model.vae.architecture=conv", "model.conv.channels=[8, 16]", "model.loss=bce",
+        "train.epochs=3", "train.workers=2", "data.synthetic.trainCount=800");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(2).validationMse() < h.get(0).validationMse(), "validation MSE must fall: " + h);
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), pixels(images.where("split = 'test'").limit(20).collectAsList()));
+    images.unpersist();
+  }
+
+  /** The LSTM sequence-to-sequence autoencoder (image rows as time steps) trains on Spark and survives save/load. */
+  @Test
+  void sequenceToSequenceAutoencoderTrainsOnSpark(@TempDir Path dir) {
+    LatentSparkConfig cfg = small("model.type=seq2seq", "model.seq2seq.hidden=32", "train.epochs=3", "train.workers=2",
+        "data.synthetic.trainCount=800", "train.learningRate=0.005");
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(2).validationMse() < 0.9 * h.get(0).validationMse(), "validation MSE must fall: " + h);
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), pixels(images.where("split = 'test'").limit(20).collectAsList()));
+    images.unpersist();
+  }
+
   private static double meanCode(AutoencoderModel m, List<float[]> px) {
     double s = 0;
     int n = 0;
