@@ -175,4 +175,34 @@ class LatentSparkCliTest {
     assertEquals(1, search.exit());
     assertTrue(search.err().contains("missing.png") && search.err().contains("cannot be read"), search.err());
   }
+
+  /** A VAE run: pipeline, then vae measures the test ELBO and samples from the prior; a non-VAE model is refused by name. */
+  @Test
+  void vaeSubcommandReportsTheElboAndSamples(@TempDir Path dir) {
+    String out = dir.resolve("vae").toString();
+    String[] vae = {"--set", "model.type=vae", "--set", "model.loss=bce", "--set", "export.tsne.sampleSize=0"};
+    Run pipeline = run(concat(tiny("pipeline", "--out", out), vae));
+    assertEquals(0, pipeline.exit(), pipeline.err());
+    assertTrue(Files.exists(Path.of(out, "report", "samples.png")), "the VAE's report shows prior samples");
+    Run sample = run(concat(tiny("vae", "--out", out, "--count", "16"), vae));
+    assertEquals(0, sample.exit(), sample.err());
+    JsonNode j = Json.read(lastLine(sample.out()));
+    assertEquals(200, j.get("rows").asInt());
+    assertEquals(j.get("reconstruction_nats").asDouble() + j.get("kl_nats").asDouble(), j.get("negative_elbo_nats").asDouble(), 1e-6);
+    assertTrue(j.get("kl_nats").asDouble() > 0, lastLine(sample.out()));
+    assertTrue(Files.exists(Path.of(out, "vae", "samples.png")) && Files.exists(Path.of(out, "vae", "elbo.json")));
+
+    String dense = dir.resolve("dense").toString();
+    assertEquals(0, run(tiny("train", "--out", dense)).exit());
+    Run refused = run(tiny("vae", "--out", dense));
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("The vae command needs a variational autoencoder (model.type = vae); the model is a dense autoencoder"),
+        refused.err());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

@@ -3,7 +3,6 @@ package io.latentspark.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -20,18 +19,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * later, so the epsilon gets m dP: beta mu for mu and beta / 2 (exp(v) - 1) for v. Through the sample
  * z = mu + exp(v / 2) eps: dz/dmu = 1 and dz/dv = exp(v / 2) eps / 2.
  */
-final class GaussianSampleLayerImpl extends AbstractLayer<GaussianSampleLayer> {
+final class GaussianSampleLayerImpl extends PenaltyLayerImpl<GaussianSampleLayer> {
   /** The noise of the last training forward pass (null after an inference pass: z was mu). Kept outside workspaces. */
   private INDArray eps;
-  private double lastPenalty;
 
   GaussianSampleLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
-  }
-
-  @Override
-  public Type type() {
-    return Type.FEED_FORWARD;
   }
 
   private INDArray mu() {
@@ -94,25 +87,5 @@ final class GaussianSampleLayerImpl extends AbstractLayer<GaussianSampleLayer> {
       dLogVar.assign(klPart);
     }
     return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(grad));
-  }
-
-  @Override
-  public double calcRegularizationScore(boolean backpropParamsOnly) {
-    return lastPenalty;
-  }
-
-  @Override
-  public boolean isPretrainLayer() {
-    return false;
-  }
-
-  @Override
-  public void clearNoiseWeightParams() {
-    // no parameters
-  }
-
-  @Override
-  public INDArray params() {
-    return null;
   }
 }

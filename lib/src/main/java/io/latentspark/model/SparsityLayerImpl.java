@@ -3,7 +3,6 @@ package io.latentspark.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -17,20 +16,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the minibatch size m and the updater divides summed gradients by m, so the penalty P (already a per-example
  * mean) sends back {@code m * dP/da} as its share of the epsilon.
  */
-final class SparsityLayerImpl extends AbstractLayer<SparsityLayer> {
+final class SparsityLayerImpl extends PenaltyLayerImpl<SparsityLayer> {
   /** KL needs mean activations strictly inside (0,1). */
   private static final double CLAMP = 1e-6;
 
   /** The penalty of the last training forward pass (what the score adds). */
-  private double lastPenalty;
 
   SparsityLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
-  }
-
-  @Override
-  public Type type() {
-    return Type.FEED_FORWARD;
   }
 
   @Override
@@ -104,25 +97,5 @@ final class SparsityLayerImpl extends AbstractLayer<SparsityLayer> {
       default -> throw new IllegalStateException("Unknown sparsity penalty " + c.penalty());
     }
     return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(grad));
-  }
-
-  @Override
-  public double calcRegularizationScore(boolean backpropParamsOnly) {
-    return lastPenalty;
-  }
-
-  @Override
-  public boolean isPretrainLayer() {
-    return false;
-  }
-
-  @Override
-  public void clearNoiseWeightParams() {
-    // no parameters
-  }
-
-  @Override
-  public INDArray params() {
-    return null;
   }
 }

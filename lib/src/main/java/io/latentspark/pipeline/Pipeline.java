@@ -86,10 +86,10 @@ public final class Pipeline {
 
   /**
    * Result of encoding: input files or records found, rows written to the feature table, files quarantined
-   * (rowsIn = rowsWritten + rowsQuarantined), and the mean reconstruction MSE per split.
+   * (rowsIn = rowsWritten + rowsQuarantined), and the mean reconstruction MSE and per-pixel BCE per split.
    */
   public record EncodeResult(String features, long rowsIn, long rowsWritten, long rowsQuarantined,
-      java.util.Map<String, Double> meanMseBySplit) {}
+      java.util.Map<String, Double> meanMseBySplit, java.util.Map<String, Double> meanBceBySplit) {}
 
   /** Encodes the configured dataset with the model at {@code modelDir} into {@code out/features}. */
   public static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, String modelDir, RunLayout out, boolean overwrite) {
@@ -128,11 +128,15 @@ public final class Pipeline {
       throw new IllegalStateException("Encoding wrote " + rowsWritten + " rows to " + out.features() + " but read " + good);
     }
     java.util.Map<String, Double> bySplit = new java.util.TreeMap<>();
-    for (Row r : written.groupBy(ImageSchema.SPLIT).agg(functions.avg(FeatureSchema.RECONSTRUCTION_ERROR)).collectAsList()) {
+    java.util.Map<String, Double> bceBySplit = new java.util.TreeMap<>();
+    for (Row r : written.groupBy(ImageSchema.SPLIT).agg(functions.avg(FeatureSchema.RECONSTRUCTION_ERROR),
+        functions.avg(FeatureSchema.RECONSTRUCTION_BCE)).collectAsList()) {
       bySplit.put(r.getString(0), r.getDouble(1));
+      bceBySplit.put(r.getString(0), r.getDouble(2));
     }
-    LOG.info("Encoded {} images into {}; mean reconstruction MSE by split {}", rowsWritten, out.features(), bySplit);
-    return new EncodeResult(out.features(), good + quarantined, rowsWritten, quarantined, bySplit);
+    LOG.info("Encoded {} images into {}; mean reconstruction MSE by split {}, per-pixel BCE {}", rowsWritten, out.features(), bySplit,
+        bceBySplit);
+    return new EncodeResult(out.features(), good + quarantined, rowsWritten, quarantined, bySplit, bceBySplit);
   }
 
   /** What export wrote: the projector files and, unless export.tsne.sampleSize = 0, the t-SNE map (else null). */
@@ -239,6 +243,7 @@ public final class Pipeline {
     s.put("rowsEncoded", encoded.rowsWritten());
     s.put("rowsQuarantined", encoded.rowsQuarantined());
     s.set("meanReconstructionMseBySplit", Json.MAPPER.valueToTree(encoded.meanMseBySplit()));
+    s.set("meanReconstructionBceBySplit", Json.MAPPER.valueToTree(encoded.meanBceBySplit()));
     s.put("exportRows", exported.projector().rows());
     s.put("latentSize", exported.projector().dimensions());
     if (exported.tsne() != null) {
