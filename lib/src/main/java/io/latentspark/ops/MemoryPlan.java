@@ -30,13 +30,18 @@ public final class MemoryPlan {
   /** Plans for executors of {@code cores} concurrent tasks and {@code heapBytes} of Java heap each. */
   public static Plan plan(LatentSparkConfig cfg, int cores, long heapBytes) {
     int in = cfg.data().inputSize();
+    // parameters and activation values per example of the network model.type builds (dense, conv, LSTM alike)
+    var conf = NetworkFactory.build(cfg);
     long params = 0;
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      params += conf.getConf(i).getLayer().initializer().numParams(conf.getConf(i));
+    }
     long widths = in;
-    int prev = in;
-    for (int size : NetworkFactory.layerSizes(cfg.model(), in)) {
-      params += (long) prev * size + size;
-      widths += size;
-      prev = size;
+    long last = in;
+    for (var type : conf.getLayerActivationTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(in))) {
+      long e = type.arrayElementsPerExample();
+      last = e > 0 ? e : last; // DL4J reports a LossLayer's output as size 0; it is as wide as its input
+      widths += last;
     }
     int batch = cfg.train().batchSizePerWorker();
     int prefetch = cfg.train().prefetchBatches();
@@ -50,8 +55,8 @@ public final class MemoryPlan {
     long overheadMiB = Math.max(384, (offHeap >> 20) + 384);
     long maxPhysical = heapBytes + offHeap + (384L << 20);
     List<String> why = new ArrayList<>();
-    why.add(String.format("model: %,d parameters (%s), batch %d per worker, %d prefetched, optimizer %s", params,
-        NetworkFactory.layerSizes(cfg.model(), in), batch, prefetch, cfg.train().optimizer()));
+    why.add(String.format("model: %,d parameters (%s: %s), batch %d per worker, %d prefetched, optimizer %s", params, cfg.model().type(),
+        NetworkFactory.describe(cfg.model(), cfg.data()), batch, prefetch, cfg.train().optimizer()));
     why.add(String.format("per task: parameters x %d copies (params, gradients, updater state, broadcast, averaging) = %d MiB; "
         + "activations batch x %,d units x 4 B x 3 = %d MiB; prefetched minibatches = %d MiB; total %d MiB",
         stateCopies, paramBytes >> 20, widths, activationBytes >> 20, prefetchBytes >> 20, perTask >> 20));

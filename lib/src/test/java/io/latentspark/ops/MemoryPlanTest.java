@@ -26,6 +26,18 @@ class MemoryPlanTest {
     assertTrue(four.shellVariables().get(0).matches("LS_EXECUTOR_MEMORY_OVERHEAD=\\d+m"));
   }
 
+  /** The convolutional network's parameters and feature maps are counted from the network itself. */
+  @Test
+  void convolutionalModelsAreSizedFromTheirLayers() {
+    // 1x8x8 -> conv 3x3/2 (4 ch, 4x4) -> dense 2 -> dense 64 (4x4x4) -> deconv 3x3/2 (1 ch, 8x8) -> loss on 64 values
+    var cfg = TestData.config("model.type=conv", "data.height=8", "data.width=8", "model.conv.channels=[4]", "model.latentSize=2",
+        "train.batchSizePerWorker=8", "train.prefetchBatches=1");
+    long params = (9 * 4 + 4) + (64 * 2 + 2) + (2 * 64 + 64) + (9 * 4 * 1 + 1);
+    long widths = 64 + 64 + 2 + 64 + 64 + 64;
+    long perTask = params * 4 * 6 + 8L * widths * 4 * 3 + 2L * 8 * 64 * 4 * 2;
+    assertEquals(perTask, MemoryPlan.plan(cfg, 1, 1L << 30).offHeapPerTask());
+  }
+
   @Test
   void memorySizes() {
     assertEquals(4L << 30, MemoryPlan.parseBytes("4g"));
