@@ -75,9 +75,14 @@ public final class RunReport {
     Map<String, String> captions = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
 
-    plots.put("loss.png", lossPng(model.history()));
-    captions.put("loss.png", "Reconstruction MSE per epoch: training sample and " + validationName(model.history())
-        + " split, and the range of the workers' mean minibatch losses (DL4J's training loss, per pixel).");
+    // DL4J's training loss is a per-pixel MSE only for mse-trained non-variational models; others (summed cross-entropy,
+    // negative ELBO in nats per image) would crush the MSE curves on one axis, so they are left out of the plot
+    boolean perPixelLoss = cfg.model().loss().equals("mse") && !cfg.model().variational();
+    plots.put("loss.png", lossPng(model.history(), perPixelLoss));
+    captions.put("loss.png", "Reconstruction MSE per epoch: training sample and " + validationName(model.history()) + " split"
+        + (perPixelLoss ? ", and the range of the workers' mean minibatch losses (DL4J's training loss, per pixel)."
+            : " (the workers' training loss, " + (cfg.model().variational() ? "the negative ELBO per image" : "cross-entropy summed per image")
+                + ", is in the log and in the model's history)."));
 
     if (images != null) {
       plots.put("reconstructions.png", reconstructionsPng(model, images, cfg));
@@ -137,21 +142,25 @@ public final class RunReport {
     return history.isEmpty() ? "validation" : history.get(history.size() - 1).validationSplit();
   }
 
-  static byte[] lossPng(List<EpochStats> history) {
+  static byte[] lossPng(List<EpochStats> history, boolean withWorkerLoss) {
     int n = history.size();
     double[] x = new double[n];
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("train MSE", new double[n]);
     series.put(validationName(history) + " MSE", new double[n]);
-    series.put("workers' loss (lowest)", new double[n]);
-    series.put("workers' loss (highest)", new double[n]);
+    if (withWorkerLoss) {
+      series.put("workers' loss (lowest)", new double[n]);
+      series.put("workers' loss (highest)", new double[n]);
+    }
     for (int i = 0; i < n; i++) {
       EpochStats e = history.get(i);
       x[i] = e.epoch();
       series.get("train MSE")[i] = e.trainMse();
       series.get(validationName(history) + " MSE")[i] = e.validationMse();
-      series.get("workers' loss (lowest)")[i] = e.workerLossMin();
-      series.get("workers' loss (highest)")[i] = e.workerLossMax();
+      if (withWorkerLoss) {
+        series.get("workers' loss (lowest)")[i] = e.workerLossMin();
+        series.get("workers' loss (highest)")[i] = e.workerLossMax();
+      }
     }
     return Charts.linePng("Loss per epoch", "epoch", "per-pixel loss", x, series, 800, 450);
   }
