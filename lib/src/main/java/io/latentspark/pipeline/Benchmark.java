@@ -98,6 +98,10 @@ public final class Benchmark {
    * (workers x train.batchSizePerWorker) so that both take the same number of examples per update.
    */
   public static Result run(SparkSession spark, LatentSparkConfig cfg) {
+    if (cfg.model().convolutional() || cfg.model().sequence()) {
+      throw io.latentspark.config.ConfigError.invalid("model.type", cfg.model().type(), "bench counts the FLOPs of dense layers only; "
+          + "benchmark a dense-layer type (dense, denoising, sparse, contractive, stacked, or vae with model.vae.architecture = dense)");
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = cfg.train().workers() > 0 ? cfg.train().workers() : spark.sparkContext().defaultParallelism();
     int globalBatch = workers * cfg.train().batchSizePerWorker();
