@@ -116,7 +116,7 @@ public final class NetworkFactory {
    * Gaussian), so that with its KL term the score is the negative ELBO per image; other models use DL4J's MSE
    * (mean over pixels) or cross-entropy.
    */
-  static LossFunctions.LossFunction loss(ModelConfig m) {
+  public static LossFunctions.LossFunction loss(ModelConfig m) {
     if (m.loss().equals("bce")) {
       return LossFunctions.LossFunction.XENT;
     }

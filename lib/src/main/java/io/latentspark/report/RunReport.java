@@ -75,9 +75,9 @@ public final class RunReport {
     Map<String, String> captions = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
 
-    // DL4J's training loss is a per-pixel MSE only for mse-trained non-variational models; others (summed cross-entropy,
-    // negative ELBO in nats per image) would crush the MSE curves on one axis, so they are left out of the plot
-    boolean perPixelLoss = cfg.model().loss().equals("mse") && !cfg.model().variational();
+    // only a per-pixel MSE training loss shares the MSE curves' axis; a summed cross-entropy or a VAE's negative ELBO
+    // (nats per image) would crush them, so it is left out of the plot
+    boolean perPixelLoss = NetworkFactory.loss(cfg.model()) == org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE;
     plots.put("loss.png", lossPng(model.history(), perPixelLoss));
     captions.put("loss.png", "Reconstruction MSE per epoch: training sample and " + validationName(model.history()) + " split"
         + (perPixelLoss ? ", and the range of the workers' mean minibatch losses (DL4J's training loss, per pixel)."

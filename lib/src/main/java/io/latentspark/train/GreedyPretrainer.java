@@ -21,7 +21,6 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +57,8 @@ final class GreedyPretrainer {
       int layer = i;
       int mirror = last - i;
       MultiLayerNetwork shallow = shallow(net, layer, mirror, cfg);
-      Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(net, normalizer, layer, inputSize));
+      // layer 0 learns from the pixels themselves; deeper layers from codes of the layers pretrained so far
+      Broadcast<NetworkSnapshot> snap = layer == 0 ? null : jsc.broadcast(NetworkSnapshot.of(net, normalizer, layer, inputSize));
       JavaRDD<DataSet> codes = train.javaRDD().mapPartitions(rows -> {
         MultiLayerNetwork below = layer == 0 ? null : snap.value().network();
         return new java.util.Iterator<DataSet>() {
@@ -94,7 +94,9 @@ final class GreedyPretrainer {
         }
       } finally {
         tm.deleteTempFiles(jsc);
-        snap.destroy();
+        if (snap != null) {
+          snap.destroy();
+        }
       }
       MultiLayerNetwork trained = sparkNet.getNetwork();
       net.getLayer(layer).setParams(trained.getLayer(0).params().dup());
@@ -127,7 +129,6 @@ final class GreedyPretrainer {
     }
     MultiLayerNetwork shallow = new MultiLayerNetwork(list.build());
     shallow.init();
-    Nd4j.getRandom().setSeed(cfg.seed() + layer);
     return shallow;
   }
 }
