@@ -55,6 +55,8 @@ public final class LatentSparkCli implements Runnable {
   }
 
   abstract static class Job implements Callable<Integer> {
+    private static final String DIRECT_RESULT_SIZE = "spark.task.maxDirectResultSize";
+
     @Mixin
     Common common;
 
@@ -65,7 +67,13 @@ public final class LatentSparkCli implements Runnable {
     public Integer call() {
       LatentSparkConfig cfg = common.load(); // validate before starting Spark
       io.latentspark.util.MemoryProbe memory = io.latentspark.util.MemoryProbe.start(200);
-      SparkSession spark = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase()).getOrCreate();
+      SparkSession.Builder builder = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase());
+      if (System.getProperty(DIRECT_RESULT_SIZE) == null) {
+        // a training task returns its worker's parameters and updater state (MBs); sent directly with the task's status
+        // they skip a block-manager round trip in every averaging round (docs/TRAINING.md)
+        builder.config(DIRECT_RESULT_SIZE, "64m");
+      }
+      SparkSession spark = builder.getOrCreate();
       scala.Option<String> ui = spark.sparkContext().uiWebUrl();
       org.slf4j.LoggerFactory.getLogger(LatentSparkCli.class).info("Spark UI: {}",
           ui.isDefined() ? ui.get() : "off (spark.ui.enabled = false; submit/local.sh turns it on with LS_UI=true)");

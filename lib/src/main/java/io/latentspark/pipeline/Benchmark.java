@@ -37,7 +37,8 @@ public final class Benchmark {
   public record Result(int epochs, long trainExamples, long validationExamples, String validationSplit,
       double singleJvmExamplesPerS, double sparkExamplesPerS, double singleJvmValMse, double sparkValMse,
       double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
-      int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads) {
+      int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads, String sparkEngine,
+      double sparkPrepareSeconds) {
 
     public double singleJvmFlopUtilisation() {
       return trainFlopsPerExample * singleJvmExamplesPerS / (sgemmGflops * 1e9);
@@ -52,9 +53,10 @@ public final class Benchmark {
       return String.join("\n",
           String.format("%-28s %14s %14s %8s", "", "single JVM", "Spark", "ratio"),
           String.format("%-28s %14s %14s", "setup", singleJvmThreads + " threads, batch " + singleJvmBatch,
-              sparkWorkers + " x batch " + sparkBatchPerWorker),
+              sparkWorkers + " x batch " + sparkBatchPerWorker + ", " + sparkEngine),
           String.format("%-28s %14.0f %14.0f %8.2f", "training examples/s", singleJvmExamplesPerS, sparkExamplesPerS,
               sparkExamplesPerS / singleJvmExamplesPerS),
+          String.format("%-28s %14s %14.1f", "minibatch preparation s", "untimed", sparkPrepareSeconds),
           String.format("%-28s %14.5f %14.5f %8.2f", validationSplit + " MSE after " + epochs + " epochs", singleJvmValMse,
               sparkValMse, sparkValMse / singleJvmValMse),
           String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s", singleJvmEncodePerS, sparkEncodePerS,
@@ -89,6 +91,8 @@ public final class Benchmark {
       n.put("spark_workers", sparkWorkers);
       n.put("spark_batch_per_worker", sparkBatchPerWorker);
       n.put("single_jvm_threads", singleJvmThreads);
+      n.put("spark_engine", sparkEngine);
+      n.put("spark_prepare_s", sparkPrepareSeconds);
       return n.toString();
     }
   }
@@ -123,7 +127,8 @@ public final class Benchmark {
       double localEncode = encodeRate(local, all, cfg.encode().batchSize());
       double localMse = meanMse(local, validation, cfg.encode().batchSize());
 
-      AutoencoderModel distributed = new SparkTrainer(cfg).train(spark, images, new TrainingRun("benchmark", null, null, null));
+      SparkTrainer trainer = new SparkTrainer(cfg);
+      AutoencoderModel distributed = trainer.train(spark, images, new TrainingRun("benchmark", null, null, null));
       double sparkSeconds = distributed.history().stream().mapToDouble(EpochStats::seconds).sum();
       double sparkMse = meanMse(distributed, validation, cfg.encode().batchSize());
       long start = System.nanoTime();
@@ -134,7 +139,7 @@ public final class Benchmark {
       long examples = (long) train.size() * epochs;
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
-          cfg.train().batchSizePerWorker(), cores);
+          cfg.train().batchSizePerWorker(), cores, cfg.train().engine(), trainer.preparationSeconds());
     } finally {
       loaded.unpersist();
     }

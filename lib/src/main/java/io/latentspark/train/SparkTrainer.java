@@ -46,6 +46,7 @@ public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   private final LatentSparkConfig cfg;
+  private double preparationSeconds;
 
   public SparkTrainer(LatentSparkConfig cfg) {
     this.cfg = cfg;
@@ -95,14 +96,14 @@ public final class SparkTrainer {
       net = new MultiLayerNetwork(NetworkFactory.build(cfg));
       net.init();
     }
-    LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches, "
+    LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches ({}), "
         + "{} thread(s) per worker", cfg.model().type(), trainCount, NetworkFactory.describe(cfg.model(), cfg.data()),
-        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), threads);
+        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine(), threads);
 
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     int bs = t.batchSizePerWorker();
-    JavaRDD<DataSet> batches = train.repartition(workers).javaRDD()
-        .mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer));
+    JavaRDD<DataSet> batches = "dl4j-spark".equals(t.engine()) ? train.repartition(workers).javaRDD()
+        .mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer)) : null;
 
     Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
     String exportDir = new Path(scratch, "dl4j-export").toString();
@@ -122,8 +123,10 @@ public final class SparkTrainer {
     if (t.divergenceFactor() > 0) {
       monitor.limit(t.divergenceFactor() * initialScore);
     }
-    ParameterAveragingTrainingMaster tm = trainingMaster(workers, jsc, exportDir, monitor);
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, tm);
+    boolean dl4j = "dl4j-spark".equals(t.engine());
+    ParameterAveragingTrainingMaster tm = dl4j ? trainingMaster(workers, jsc, exportDir, monitor) : null;
+    SparkDl4jMultiLayer sparkNet = dl4j ? new SparkDl4jMultiLayer(jsc, net, tm) : null;
+    ParameterAveraging averaging = null;
 
     AutoencoderModel model = new AutoencoderModel(net, normalizer, cfg, run.inputPath(), history);
     EarlyStopping stopping = new EarlyStopping(t.earlyStoppingPatience());
@@ -132,8 +135,20 @@ public final class SparkTrainer {
       for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
         workerScores.reset();
         long start = System.nanoTime();
+        double score;
         try {
-          sparkNet.fit(batches);
+          if (dl4j) {
+            sparkNet.fit(batches); // the first epoch includes exporting the minibatches
+            score = sparkNet.getScore();
+          } else {
+            if (averaging == null) {
+              averaging = ParameterAveraging.prepare(jsc, net, train, trainCount, normalizer, inputSize, workers, bs,
+                  t.averagingFrequency(), monitor, cfg.seed());
+              preparationSeconds = averaging.preparationSeconds();
+              start = System.nanoTime(); // the epoch's time is training time, like the single-JVM reference's
+            }
+            score = averaging.fitEpoch(epoch);
+          }
         } catch (Exception e) { // SparkException is checked, but Scala throws it through fit()
           String divergence = divergenceMessage(e);
           if (divergence != null) {
@@ -145,8 +160,7 @@ public final class SparkTrainer {
           throw new IllegalStateException("Training failed in epoch " + epoch + ": " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double score = sparkNet.getScore();
-        MultiLayerNetwork current = sparkNet.getNetwork();
+        MultiLayerNetwork current = dl4j ? sparkNet.getNetwork() : net;
         if (!Double.isFinite(score) || current.params().isNaN().any() || current.params().isInfinite().any()) {
           throw diverged(epoch, "the averaged parameters or loss are not finite (loss " + score + ")", run);
         }
@@ -181,10 +195,23 @@ public final class SparkTrainer {
         }
       }
     } finally {
-      tm.deleteTempFiles(jsc);
+      if (tm != null) {
+        tm.deleteTempFiles(jsc);
+      }
+      if (averaging != null) {
+        averaging.close();
+      }
       Outputs.abort(scratch, hconf);
     }
     return model;
+  }
+
+  /**
+   * Seconds the last {@link #train} spent shuffling and caching the minibatches before its first epoch
+   * (train.engine = latentspark; 0 with dl4j-spark, whose first epoch includes its export).
+   */
+  public double preparationSeconds() {
+    return preparationSeconds;
   }
 
   /** dl4j-spark's parameter averaging as train.* says, exporting minibatches to {@code exportDir}. */

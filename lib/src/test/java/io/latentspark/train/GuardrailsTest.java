@@ -104,7 +104,7 @@ class GuardrailsTest extends SparkTestBase {
   @Test
   void earlyStoppingKeepsTheBestEpochsParameters(@TempDir Path dir) {
     // at this learning rate the validation loss does not improve every epoch (seeded, so the same every run)
-    AutoencoderModel m = new SparkTrainer(cfg("train.epochs=12", "train.earlyStoppingPatience=1", "train.learningRate=0.05"))
+    AutoencoderModel m = new SparkTrainer(cfg("train.epochs=12", "train.earlyStoppingPatience=1", "train.learningRate=0.1"))
         .train(spark, images, run(dir, null));
     List<EpochStats> h = m.history();
     double best = h.stream().mapToDouble(EpochStats::validationMse).min().orElseThrow();

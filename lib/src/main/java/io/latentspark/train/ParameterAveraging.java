@@ -1,0 +1,468 @@
+package io.latentspark.train;
+
+import io.latentspark.data.ImageSchema;
+import io.latentspark.model.InputNormalizer;
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.reflect.ClassTag$;
+
+/**
+ * LatentSpark's parameter averaging engine ({@code train.engine = latentspark}).
+ *
+ * <p>The training split is shuffled once (a seeded permutation) and cut into minibatches that stay cached in
+ * executor memory (spilling to local disk if it does not fit), laid out so that Spark partition {@code j}
+ * holds the {@code train.averagingFrequency} minibatches that worker {@code j % W} fits in averaging round
+ * {@code j / W}. One averaging round is one Spark job over that round's W partitions: each task takes the
+ * round's parameters and updater state from a broadcast, loads them into a network it keeps between rounds
+ * (one per concurrent task and JVM), fits its minibatches and returns its parameters and updater state;
+ * the driver averages them, weighted by the minibatches each worker fit. Every epoch visits the rounds
+ * in a new order and each worker its minibatches in a new order.
+ *
+ * <p>Compared with dl4j-spark's {@code ParameterAveragingTrainingMaster} this reads each minibatch from
+ * memory instead of from exported files, stores an autoencoder's features once (not as features and identical
+ * labels), and does not rebuild a network from its configuration in every task.
+ */
+final class ParameterAveraging implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
+
+  private final JavaSparkContext jsc;
+  private final MultiLayerNetwork net;
+  private final JavaRDD<float[]> batches;
+  private final int workers;
+  private final int partitions;
+  private final long seed;
+  private final int inputSize;
+  private final Broadcast<String> networkJson;
+  private final WorkerMonitor monitor;
+  private double lastRoundLoss = Double.NaN;
+  private double preparationSeconds;
+
+  private ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork net, JavaRDD<float[]> batches, int workers, int partitions,
+      long seed, int inputSize, WorkerMonitor monitor) {
+    this.jsc = jsc;
+    this.net = net;
+    this.batches = batches;
+    this.workers = workers;
+    this.partitions = partitions;
+    this.seed = seed;
+    this.inputSize = inputSize;
+    this.monitor = monitor;
+    this.networkJson = jsc.broadcast(net.getLayerWiseConfigurations().toJson());
+  }
+
+  /**
+   * Lays out {@code train} (its {@code count} rows) as cached minibatches of {@code batchSize} for
+   * {@code workers} workers fitting {@code averagingFrequency} minibatches per round, and computes them
+   * one round's partitions at a time: a round's partitions are cached on the executors that computed them
+   * side by side, which is where the scheduler sends that round's training tasks later.
+   */
+  static ParameterAveraging prepare(JavaSparkContext jsc, MultiLayerNetwork net, Dataset<Row> train, long count,
+      InputNormalizer normalizer, int inputSize, int workers, int batchSize, int averagingFrequency, WorkerMonitor monitor, long seed) {
+    long totalBatches = (count + batchSize - 1) / batchSize;
+    // a small split is spread over all workers rather than filling the first worker's round
+    long perWorker = Math.max(1, Math.min(averagingFrequency, (totalBatches + workers - 1) / workers));
+    long rowsPerPartition = perWorker * batchSize;
+    int partitions = Math.toIntExact((count + rowsPerPartition - 1) / rowsPerPartition);
+    Permutation perm = Permutation.of(count, seed);
+    int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
+    JavaRDD<float[]> batches = train.javaRDD().zipWithIndex()
+        .mapToPair(t -> new Tuple2<>(perm.apply(t._2()), ImageSchema.pixels(t._1(), pixelsIdx)))
+        .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, rowsPerPartition))
+        .mapPartitions(rows -> minibatches(rows, batchSize, inputSize, normalizer))
+        .setName("latentspark minibatches");
+    batches.persist(StorageLevel.MEMORY_AND_DISK());
+    long direct = jsc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m");
+    long resultBytes = 4L * (net.numParams() + (net.getUpdater(true).getStateViewArray() == null ? 0
+        : net.getUpdater(true).getStateViewArray().length()));
+    if (direct < resultBytes) {
+      LOG.info(String.format("A training task returns %.1f MB (parameters and updater state) but spark.task.maxDirectResultSize is %.1f MB:"
+          + " results go through the block manager; setting it above %.0f MB saves a round trip per averaging round", resultBytes / 1e6,
+          direct / 1e6, Math.ceil(resultBytes / 1e6)));
+    }
+    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, monitor);
+    long start = System.nanoTime();
+    long cached = 0;
+    for (int r = 0; r < pa.rounds(); r++) {
+      cached += pa.round(r).count();
+    }
+    pa.preparationSeconds = (System.nanoTime() - start) / 1e9;
+    LOG.info(String.format("Parameter averaging: %d minibatches of %d shuffled and cached in %d partitions in %.1f s; %d round(s) per epoch"
+        + " of %d worker(s) x up to %d minibatches", cached, batchSize, partitions, pa.preparationSeconds, pa.rounds(), workers, perWorker));
+    return pa;
+  }
+
+  /** Seconds {@link #prepare} took to shuffle and cache the minibatches. */
+  double preparationSeconds() {
+    return preparationSeconds;
+  }
+
+  /** The cached minibatches of averaging round {@code round}: its workers' partitions. */
+  private JavaRDD<float[]> round(int round) {
+    int from = round * workers;
+    int to = Math.min(partitions, from + workers);
+    return new JavaRDD<>(PartitionPruningRDD.create(batches.rdd(), new Range(from, to)), ClassTag$.MODULE$.apply(float[].class));
+  }
+
+  /** The cached minibatches (rows x input size, row-major), partition j = worker j % W of round j / W. */
+  JavaRDD<float[]> batches() {
+    return batches;
+  }
+
+  /** Rounds per epoch. */
+  int rounds() {
+    return (partitions + workers - 1) / workers;
+  }
+
+  /**
+   * One pass over the training split; the driver's network holds the averaged parameters afterwards.
+   * Returns the mean minibatch loss of the epoch's last round.
+   */
+  double fitEpoch(int epoch) {
+    List<Integer> order = new ArrayList<>();
+    for (int r = 0; r < rounds(); r++) {
+      order.add(r);
+    }
+    Collections.shuffle(order, new Random(mix(seed, epoch, -1)));
+    for (int round : order) {
+      fitRound(epoch, round);
+    }
+    return lastRoundLoss;
+  }
+
+  private void fitRound(int epoch, int round) {
+    int from = round * workers;
+    Updater updater = net.getUpdater(true);
+    INDArray state = updater.getStateViewArray();
+    Weights w = new Weights(net.params().toFloatVector(), state == null ? new float[0] : state.toFloatVector(),
+        net.getIterationCount(), epoch);
+    long t0 = System.nanoTime();
+    Broadcast<Weights> bw = jsc.broadcast(w);
+    long t1 = System.nanoTime();
+    Broadcast<String> json = networkJson;
+    WorkerMonitor hook = monitor;
+    long s = seed;
+    int in = inputSize;
+    Contribution sum;
+    try {
+      sum = round(round)
+          .mapPartitionsWithIndex((i, it) -> fit(from + i, it, json, bw, hook, s, in), false)
+          .reduce(Contribution::add);
+    } finally {
+      bw.destroy();
+    }
+    long t2 = System.nanoTime();
+    float[] params = sum.averageParams();
+    float[] avgState = sum.averageUpdater();
+    for (float v : params) {
+      if (!Float.isFinite(v)) {
+        throw new WorkerMonitor.Divergence("the averaged parameters of averaging round " + (round + 1) + " are not finite");
+      }
+    }
+    net.params().assign(Nd4j.create(params, net.params().shape()));
+    if (state != null) {
+      state.assign(Nd4j.create(avgState, state.shape()));
+    }
+    net.setIterationCount(Math.toIntExact(w.iteration() + sum.maxBatches));
+    net.setEpochCount(epoch - 1);
+    lastRoundLoss = sum.lossSum / sum.batches;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(String.format("epoch %d round %d: broadcast %.1f ms, Spark job %.1f ms (slowest worker fitting %.1f ms), averaging %.1f ms",
+          epoch, round + 1, (t1 - t0) / 1e6, (t2 - t1) / 1e6, sum.fitMs, (System.nanoTime() - t2) / 1e6));
+    }
+  }
+
+  /** One worker's share of a round: fit its minibatches starting from the round's weights. */
+  private static Iterator<Contribution> fit(int partition, Iterator<float[]> rows, Broadcast<String> json, Broadcast<Weights> bw,
+      WorkerMonitor monitor, long seed, int inputSize) {
+    List<float[]> mine = new ArrayList<>();
+    rows.forEachRemaining(mine::add);
+    if (mine.isEmpty()) {
+      return Collections.emptyIterator();
+    }
+    Weights w = bw.value();
+    Collections.shuffle(mine, new Random(mix(seed, w.epoch(), partition)));
+    Worker worker = Worker.borrow(json.value());
+    MultiLayerNetwork net = worker.net;
+    try {
+      net.params().assign(Nd4j.create(w.params(), net.params().shape()));
+      INDArray state = net.getUpdater(true).getStateViewArray();
+      if (state != null) {
+        state.assign(Nd4j.create(w.updater(), state.shape()));
+      }
+      net.setIterationCount(w.iteration());
+      net.setEpochCount(w.epoch() - 1);
+      Nd4j.getRandom().setSeed(mix(seed, w.epoch(), partition) ^ w.iteration());
+      double lossSum = 0;
+      long start = System.nanoTime();
+      for (float[] b : mine) {
+        INDArray x = worker.input(b, inputSize);
+        DataSet ds = new DataSet(x, x);
+        monitor.preUpdate(ds, net);
+        net.fit(ds);
+        monitor.postUpdate(ds, net);
+        lossSum += net.score();
+      }
+      return List.of(new Contribution(net.params().toFloatVector(), state == null ? new float[0] : state.toFloatVector(), mine.size(),
+          lossSum, (System.nanoTime() - start) / 1e6)).iterator();
+    } finally {
+      Worker.release(json.value(), worker);
+    }
+  }
+
+  /** Groups a partition's (position, pixels) rows, in position order, into normalised minibatches. */
+  private static Iterator<float[]> minibatches(Iterator<Tuple2<Long, float[]>> rows, int batchSize, int inputSize,
+      InputNormalizer normalizer) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public float[] next() {
+        List<float[]> px = new ArrayList<>(batchSize);
+        while (px.size() < batchSize && rows.hasNext()) {
+          px.add(rows.next()._2());
+        }
+        float[] block = new float[px.size() * inputSize];
+        for (int i = 0; i < px.size(); i++) {
+          float[] p = px.get(i);
+          if (p.length != inputSize) {
+            throw new IllegalArgumentException("An image has " + p.length + " pixel values, the network expects " + inputSize);
+          }
+          System.arraycopy(normalizer.apply(p.clone()), 0, block, i * inputSize, inputSize);
+        }
+        return block;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    batches.unpersist(false);
+    networkJson.destroy();
+  }
+
+  /** A seed for (run seed, epoch, partition), mixed so that neighbouring inputs give unrelated streams. */
+  static long mix(long seed, int epoch, int partition) {
+    long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** The round's starting point, broadcast to its workers. */
+  record Weights(float[] params, float[] updater, int iteration, int epoch) implements Serializable {}
+
+  /**
+   * What the workers of a round return: one worker's parameters and updater state as a task result; on the
+   * driver, the running sum over workers, each weighted by the minibatches it fit. The sum is kept in
+   * doubles, where a float times a small count and the sum of a few such products are exact, so the
+   * average does not depend on the order in which the workers' results arrive.
+   */
+  static final class Contribution implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final float[] params;
+    private final float[] updater;
+    long batches;
+    long maxBatches;
+    double lossSum;
+    /** Longest time a worker spent fitting its minibatches, in milliseconds. */
+    double fitMs;
+    private transient double[] sumParams;
+    private transient double[] sumUpdater;
+
+    Contribution(float[] params, float[] updater, long batches, double lossSum, double fitMs) {
+      this.params = params;
+      this.updater = updater;
+      this.batches = batches;
+      this.maxBatches = batches;
+      this.lossSum = lossSum;
+      this.fitMs = fitMs;
+    }
+
+    /** Adds {@code o} into this one (on the driver, as task results arrive). */
+    Contribution add(Contribution o) {
+      if (sumParams == null) {
+        sumParams = new double[params.length];
+        sumUpdater = new double[updater.length];
+        accumulate(sumParams, params, batches);
+        accumulate(sumUpdater, updater, batches);
+      }
+      accumulate(sumParams, o.params, o.batches);
+      accumulate(sumUpdater, o.updater, o.batches);
+      batches += o.batches;
+      maxBatches = Math.max(maxBatches, o.maxBatches);
+      lossSum += o.lossSum;
+      fitMs = Math.max(fitMs, o.fitMs);
+      return this;
+    }
+
+    private static void accumulate(double[] sum, float[] v, long weight) {
+      if (v.length != sum.length) {
+        throw new IllegalStateException("Workers returned " + v.length + " and " + sum.length + " values: different networks in one round");
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += weight * (double) v[i];
+      }
+    }
+
+    float[] averageParams() {
+      return sumParams == null ? params : average(sumParams);
+    }
+
+    float[] averageUpdater() {
+      return sumUpdater == null ? updater : average(sumUpdater);
+    }
+
+    private float[] average(double[] sum) {
+      float[] out = new float[sum.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (sum[i] / batches);
+      }
+      return out;
+    }
+  }
+
+  /** Partition {@code position / rowsPerPartition}: consecutive permuted positions fill one round's worker. */
+  static final class BlockPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+    private final long rowsPerPartition;
+
+    BlockPartitioner(int partitions, long rowsPerPartition) {
+      this.partitions = partitions;
+      this.rowsPerPartition = rowsPerPartition;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((Long) key / rowsPerPartition);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BlockPartitioner b && b.partitions == partitions && b.rowsPerPartition == rowsPerPartition;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(partitions * 31L + rowsPerPartition);
+    }
+  }
+
+  /** Keeps partitions [from, to) of the cached minibatches: one round's. */
+  static final class Range extends scala.runtime.AbstractFunction1<Object, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int from;
+    private final int to;
+
+    Range(int from, int to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public Object apply(Object partition) {
+      int p = (Integer) partition;
+      return p >= from && p < to;
+    }
+  }
+
+  /**
+   * A seeded permutation of [0, n): i -> (a i + b) mod n with a coprime to n. Consecutive positions come
+   * from rows far apart in the input, so that minibatches mix inputs stored in label order (image folders).
+   */
+  record Permutation(long n, long a, long b) implements Serializable {
+    static Permutation of(long n, long seed) {
+      if (n <= 1) {
+        return new Permutation(Math.max(n, 1), 1, 0);
+      }
+      Random r = new Random(seed);
+      long a = n / 3 + (long) (r.nextDouble() * (n / 3)) + 1;
+      while (BigInteger.valueOf(a).gcd(BigInteger.valueOf(n)).longValue() != 1) {
+        a++;
+      }
+      return new Permutation(n, a % n == 0 ? 1 : a % n, (long) (r.nextDouble() * n));
+    }
+
+    long apply(long i) {
+      if (n < (1L << 31)) {
+        return (a * i + b) % n; // a, i < 2^31: no overflow
+      }
+      return BigInteger.valueOf(a).multiply(BigInteger.valueOf(i)).add(BigInteger.valueOf(b)).mod(BigInteger.valueOf(n)).longValue();
+    }
+  }
+
+  /**
+   * A network kept between rounds in this JVM (one per concurrently running task, for one configuration),
+   * with input arrays reused across minibatches.
+   */
+  static final class Worker {
+    private static String config;
+    private static final java.util.ArrayDeque<Worker> IDLE = new java.util.ArrayDeque<>();
+
+    final MultiLayerNetwork net;
+    private final java.util.Map<Integer, INDArray> inputs = new java.util.HashMap<>();
+
+    private Worker(MultiLayerNetwork net) {
+      this.net = net;
+    }
+
+    static Worker borrow(String json) {
+      synchronized (IDLE) {
+        if (json.equals(config) && !IDLE.isEmpty()) {
+          return IDLE.pop();
+        }
+      }
+      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+      net.init();
+      return new Worker(net);
+    }
+
+    static void release(String json, Worker worker) {
+      synchronized (IDLE) {
+        if (!json.equals(config)) {
+          IDLE.clear();
+          config = json;
+        }
+        IDLE.push(worker);
+      }
+    }
+
+    /** {@code block} (rows x inputSize, row-major) in this worker's input array of that many rows. */
+    INDArray input(float[] block, int inputSize) {
+      int rows = block.length / inputSize;
+      INDArray x = inputs.computeIfAbsent(rows, r -> Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, r, inputSize));
+      x.data().setData(block);
+      return x;
+    }
+  }
+}
