@@ -38,7 +38,7 @@ public final class Benchmark {
       double singleJvmExamplesPerS, double sparkExamplesPerS, double singleJvmValMse, double sparkValMse,
       double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
       int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads, String sparkEngine,
-      double sparkPrepareSeconds) {
+      double sparkPrepareSeconds, double[] singleJvmEpochRates, double[] sparkEpochRates) {
 
     public double singleJvmFlopUtilisation() {
       return trainFlopsPerExample * singleJvmExamplesPerS / (sgemmGflops * 1e9);
@@ -57,6 +57,8 @@ public final class Benchmark {
           String.format("%-28s %14.0f %14.0f %8.2f", "training examples/s", singleJvmExamplesPerS, sparkExamplesPerS,
               sparkExamplesPerS / singleJvmExamplesPerS),
           String.format("%-28s %14s %14.1f", "minibatch preparation s", "untimed", sparkPrepareSeconds),
+          "examples/s by epoch, single JVM: " + rates(singleJvmEpochRates),
+          "examples/s by epoch, Spark:      " + rates(sparkEpochRates),
           String.format("%-28s %14.5f %14.5f %8.2f", validationSplit + " MSE after " + epochs + " epochs", singleJvmValMse,
               sparkValMse, sparkValMse / singleJvmValMse),
           String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s", singleJvmEncodePerS, sparkEncodePerS,
@@ -66,6 +68,10 @@ public final class Benchmark {
           String.format("sgemm %.1f GFLOP/s (1024x1024, %d threads); training %.2f MFLOP per example", sgemmGflops,
               singleJvmThreads, trainFlopsPerExample / 1e6),
           json());
+    }
+
+    private static String rates(double[] r) {
+      return String.join(" ", java.util.Arrays.stream(r).mapToObj(v -> String.format("%.0f", v)).toList());
     }
 
     /** One JSON object; the keys scripts read. */
@@ -93,6 +99,10 @@ public final class Benchmark {
       n.put("single_jvm_threads", singleJvmThreads);
       n.put("spark_engine", sparkEngine);
       n.put("spark_prepare_s", sparkPrepareSeconds);
+      var single = n.putArray("single_jvm_epoch_examples_per_s");
+      java.util.Arrays.stream(singleJvmEpochRates).forEach(single::add);
+      var distributed = n.putArray("spark_epoch_examples_per_s");
+      java.util.Arrays.stream(sparkEpochRates).forEach(distributed::add);
       return n.toString();
     }
   }
@@ -139,10 +149,15 @@ public final class Benchmark {
       long examples = (long) train.size() * epochs;
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
-          cfg.train().batchSizePerWorker(), cores, cfg.train().engine(), trainer.preparationSeconds());
+          cfg.train().batchSizePerWorker(), cores, cfg.train().engine(), trainer.preparationSeconds(), epochRates(local),
+          epochRates(distributed));
     } finally {
       loaded.unpersist();
     }
+  }
+
+  private static double[] epochRates(AutoencoderModel m) {
+    return m.history().stream().mapToDouble(EpochStats::examplesPerSecond).toArray();
   }
 
   /** Multiply-adds of the dense layers, times 2 (FLOPs) and 3 (forward, backward to inputs, backward to weights). */

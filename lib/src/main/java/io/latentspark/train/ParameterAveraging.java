@@ -273,8 +273,40 @@ final class ParameterAveraging implements AutoCloseable {
     return z ^ (z >>> 31);
   }
 
-  /** The round's starting point, broadcast to its workers. */
-  record Weights(float[] params, float[] updater, int iteration, int epoch) implements Serializable {}
+  /**
+   * The round's starting point, broadcast to its workers. A class, not a record: broadcasts go through
+   * spark.serializer, and Spark's Kryo cannot serialise records.
+   */
+  static final class Weights implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final float[] params;
+    private final float[] updater;
+    private final int iteration;
+    private final int epoch;
+
+    Weights(float[] params, float[] updater, int iteration, int epoch) {
+      this.params = params;
+      this.updater = updater;
+      this.iteration = iteration;
+      this.epoch = epoch;
+    }
+
+    float[] params() {
+      return params;
+    }
+
+    float[] updater() {
+      return updater;
+    }
+
+    int iteration() {
+      return iteration;
+    }
+
+    int epoch() {
+      return epoch;
+    }
+  }
 
   /**
    * What the workers of a round return: one worker's parameters and updater state as a task result; on the
