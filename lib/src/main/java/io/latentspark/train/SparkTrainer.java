@@ -36,9 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an autoencoder on Spark with dl4j-spark's {@link ParameterAveragingTrainingMaster}: the training
- * split is cut into minibatches of {@code train.batchSizePerWorker}, {@code train.workers} workers fit
- * {@code train.averagingFrequency} minibatches each between parameter (and updater state) averaging rounds.
+ * Trains an autoencoder on Spark with parameter averaging: the training split is cut into minibatches of
+ * {@code train.batchSizePerWorker}, {@code train.workers} workers fit {@code train.averagingFrequency}
+ * minibatches each between parameter (and updater state) averaging rounds - with LatentSpark's own
+ * {@link ParameterAveraging} ({@code train.engine = latentspark}) or dl4j-spark's
+ * {@link ParameterAveragingTrainingMaster} ({@code dl4j-spark}).
  * After every epoch the driver measures training and validation reconstruction MSE on the executors and
  * writes a checkpoint.
  */
