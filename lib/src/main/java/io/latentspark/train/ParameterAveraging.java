@@ -17,7 +17,6 @@ import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -90,12 +89,11 @@ final class ParameterAveraging implements AutoCloseable {
     JavaRDD<float[]> batches = train.javaRDD().zipWithIndex()
         .mapToPair(t -> new Tuple2<>(perm.apply(t._2()), ImageSchema.pixels(t._1(), pixelsIdx)))
         .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, rowsPerPartition))
-        .mapPartitions(rows -> minibatches(rows, batchSize, inputSize, normalizer))
+        .mapPartitions(rows -> Batches.grouped(rows, Tuple2::_2, batchSize, px -> Batches.block(px, normalizer, inputSize)))
         .setName("latentspark minibatches");
     batches.persist(StorageLevel.MEMORY_AND_DISK());
     long direct = jsc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m");
-    long resultBytes = 4L * (net.numParams() + (net.getUpdater(true).getStateViewArray() == null ? 0
-        : net.getUpdater(true).getStateViewArray().length()));
+    long resultBytes = 4L * (net.numParams() + updaterState(net).length);
     if (direct < resultBytes) {
       LOG.info(String.format("A training task returns %.1f MB (parameters and updater state) but spark.task.maxDirectResultSize is %.1f MB:"
           + " results go through the block manager; setting it above %.0f MB saves a round trip per averaging round", resultBytes / 1e6,
@@ -153,10 +151,7 @@ final class ParameterAveraging implements AutoCloseable {
 
   private void fitRound(int epoch, int round) {
     int from = round * workers;
-    Updater updater = net.getUpdater(true);
-    INDArray state = updater.getStateViewArray();
-    Weights w = new Weights(net.params().toFloatVector(), state == null ? new float[0] : state.toFloatVector(),
-        net.getIterationCount(), epoch);
+    Weights w = new Weights(net.params().toFloatVector(), updaterState(net), net.getIterationCount(), epoch);
     long t0 = System.nanoTime();
     Broadcast<Weights> bw = jsc.broadcast(w);
     long t1 = System.nanoTime();
@@ -174,23 +169,34 @@ final class ParameterAveraging implements AutoCloseable {
     }
     long t2 = System.nanoTime();
     float[] params = sum.averageParams();
-    float[] avgState = sum.averageUpdater();
     for (float v : params) {
       if (!Float.isFinite(v)) {
         throw new WorkerMonitor.Divergence("the averaged parameters of averaging round " + (round + 1) + " are not finite");
       }
     }
-    net.params().assign(Nd4j.create(params, net.params().shape()));
-    if (state != null) {
-      state.assign(Nd4j.create(avgState, state.shape()));
-    }
-    net.setIterationCount(Math.toIntExact(w.iteration() + sum.maxBatches));
-    net.setEpochCount(epoch - 1);
+    load(net, params, sum.averageUpdater(), Math.toIntExact(w.iteration() + sum.maxBatches), epoch);
     lastRoundLoss = sum.lossSum / sum.batches;
     if (LOG.isDebugEnabled()) {
       LOG.debug(String.format("epoch %d round %d: broadcast %.1f ms, Spark job %.1f ms (slowest worker fitting %.1f ms), averaging %.1f ms",
           epoch, round + 1, (t1 - t0) / 1e6, (t2 - t1) / 1e6, sum.fitMs, (System.nanoTime() - t2) / 1e6));
     }
+  }
+
+  /** The network's updater state (Adam's moments) as a flat copy; empty for an optimiser without state. */
+  private static float[] updaterState(MultiLayerNetwork net) {
+    INDArray state = net.getUpdater(true).getStateViewArray();
+    return state == null ? new float[0] : state.toFloatVector();
+  }
+
+  /** Sets the network's parameters, updater state and counters to a round's (before fitting, or after averaging). */
+  private static void load(MultiLayerNetwork net, float[] params, float[] updater, int iteration, int epoch) {
+    net.params().assign(Nd4j.create(params, net.params().shape()));
+    INDArray state = net.getUpdater(true).getStateViewArray();
+    if (state != null) {
+      state.assign(Nd4j.create(updater, state.shape()));
+    }
+    net.setIterationCount(iteration);
+    net.setEpochCount(epoch - 1);
   }
 
   /** One worker's share of a round: fit its minibatches starting from the round's weights. */
@@ -206,13 +212,7 @@ final class ParameterAveraging implements AutoCloseable {
     Worker worker = Worker.borrow(json.value());
     MultiLayerNetwork net = worker.net;
     try {
-      net.params().assign(Nd4j.create(w.params(), net.params().shape()));
-      INDArray state = net.getUpdater(true).getStateViewArray();
-      if (state != null) {
-        state.assign(Nd4j.create(w.updater(), state.shape()));
-      }
-      net.setIterationCount(w.iteration());
-      net.setEpochCount(w.epoch() - 1);
+      load(net, w.params(), w.updater(), w.iteration(), w.epoch());
       Nd4j.getRandom().setSeed(mix(seed, w.epoch(), partition) ^ w.iteration());
       double lossSum = 0;
       long start = System.nanoTime();
@@ -224,39 +224,11 @@ final class ParameterAveraging implements AutoCloseable {
         monitor.postUpdate(ds, net);
         lossSum += net.score();
       }
-      return List.of(new Contribution(net.params().toFloatVector(), state == null ? new float[0] : state.toFloatVector(), mine.size(),
-          lossSum, (System.nanoTime() - start) / 1e6)).iterator();
+      return List.of(new Contribution(net.params().toFloatVector(), updaterState(net), mine.size(), lossSum,
+          (System.nanoTime() - start) / 1e6)).iterator();
     } finally {
       Worker.release(json.value(), worker);
     }
-  }
-
-  /** Groups a partition's (position, pixels) rows, in position order, into normalised minibatches. */
-  private static Iterator<float[]> minibatches(Iterator<Tuple2<Long, float[]>> rows, int batchSize, int inputSize,
-      InputNormalizer normalizer) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public float[] next() {
-        List<float[]> px = new ArrayList<>(batchSize);
-        while (px.size() < batchSize && rows.hasNext()) {
-          px.add(rows.next()._2());
-        }
-        float[] block = new float[px.size() * inputSize];
-        for (int i = 0; i < px.size(); i++) {
-          float[] p = px.get(i);
-          if (p.length != inputSize) {
-            throw new IllegalArgumentException("An image has " + p.length + " pixel values, the network expects " + inputSize);
-          }
-          System.arraycopy(normalizer.apply(p.clone()), 0, block, i * inputSize, inputSize);
-        }
-        return block;
-      }
-    };
   }
 
   @Override

@@ -104,7 +104,8 @@ public final class SparkTrainer {
 
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     int bs = t.batchSizePerWorker();
-    JavaRDD<DataSet> batches = "dl4j-spark".equals(t.engine()) ? train.repartition(workers).javaRDD()
+    boolean dl4j = "dl4j-spark".equals(t.engine());
+    JavaRDD<DataSet> batches = dl4j ? train.repartition(workers).javaRDD()
         .mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer)) : null;
 
     Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
@@ -125,7 +126,6 @@ public final class SparkTrainer {
     if (t.divergenceFactor() > 0) {
       monitor.limit(t.divergenceFactor() * initialScore);
     }
-    boolean dl4j = "dl4j-spark".equals(t.engine());
     ParameterAveragingTrainingMaster tm = dl4j ? trainingMaster(workers, jsc, exportDir, monitor) : null;
     SparkDl4jMultiLayer sparkNet = dl4j ? new SparkDl4jMultiLayer(jsc, net, tm) : null;
     ParameterAveraging averaging = null;
@@ -134,6 +134,11 @@ public final class SparkTrainer {
     EarlyStopping stopping = new EarlyStopping(t.earlyStoppingPatience());
     INDArray bestParams = null;
     try {
+      if (!dl4j) { // a one-off step, timed apart from the epochs (like the single-JVM reference's batch building)
+        averaging = ParameterAveraging.prepare(jsc, net, train, trainCount, normalizer, inputSize, workers, bs, t.averagingFrequency(),
+            monitor, cfg.seed());
+        preparationSeconds = averaging.preparationSeconds();
+      }
       for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
         workerScores.reset();
         long start = System.nanoTime();
@@ -143,12 +148,6 @@ public final class SparkTrainer {
             sparkNet.fit(batches); // the first epoch includes exporting the minibatches
             score = sparkNet.getScore();
           } else {
-            if (averaging == null) {
-              averaging = ParameterAveraging.prepare(jsc, net, train, trainCount, normalizer, inputSize, workers, bs,
-                  t.averagingFrequency(), monitor, cfg.seed());
-              preparationSeconds = averaging.preparationSeconds();
-              start = System.nanoTime(); // the epoch's time is training time, like the single-JVM reference's
-            }
             score = averaging.fitEpoch(epoch);
           }
         } catch (Exception e) { // SparkException is checked, but Scala throws it through fit()
