@@ -34,7 +34,7 @@ public final class Variational {
 
   /** Fails clearly unless {@code model} is a VAE. */
   public static void require(AutoencoderModel model, String what) {
-    if (!model.config().model().variational()) {
+    if (!model.config().model().spec().variational()) {
       throw new IllegalArgumentException(what + " needs a variational autoencoder (model.type = vae); the model is a "
           + model.config().model().type() + " autoencoder");
     }
@@ -59,7 +59,7 @@ public final class Variational {
     require(model, "Sampling from the prior");
     Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
     INDArray z = Nd4j.randn(rng, count, model.config().model().latentSize()).castTo(DataType.FLOAT);
-    INDArray x = decode(model.network(), NetworkFactory.decoderStartIndex(model.config().model()), z);
+    INDArray x = decode(model.network(), NetworkFactory.decoderStartIndex(model.config()), z);
     List<float[]> out = new ArrayList<>(count);
     for (float[] row : x.toFloatMatrix()) {
       out.add(model.normalizer().invert(row));
@@ -78,7 +78,7 @@ public final class Variational {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(images.sparkSession().sparkContext());
     Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(model));
     int px = rows.schema().fieldIndex(ImageSchema.PIXELS);
-    boolean bernoulli = model.config().model().loss().equals("bce");
+    boolean bernoulli = model.config().model().loss() == io.latentspark.spec.Loss.BCE;
     int latent = model.latentLayerIndex();
     int k = model.config().model().latentSize();
     List<double[]> parts = rows.javaRDD().mapPartitionsWithIndex((Integer partition, Iterator<Row> it) -> {

@@ -46,6 +46,11 @@ public record DataConfig(
     return height * width * channels;
   }
 
+  /** The shape of the images the network reads. */
+  public io.latentspark.spec.ImageShape shape() {
+    return new io.latentspark.spec.ImageShape(channels, height, width);
+  }
+
   static DataConfig read(Settings s) {
     String format = s.oneOf("format", SYNTHETIC, IDX, IMAGE_FOLDER, PARQUET);
     String path = s.string("path");

@@ -49,18 +49,10 @@ public final class LatentSparkConfig implements Serializable {
     this.anomaly = AnomalyConfig.read(root.section("anomaly"));
     this.search = SearchConfig.read(root.section("search"));
     this.impute = ImputeConfig.read(root.section("impute"));
-    if (data.normalize().equals("standardize") && model.outputActivation().equals("sigmoid")) {
+    if (data.normalize().equals("standardize") && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
-    if (model.convolutional()) {
-      int n = model.convChannels().size();
-      int factor = 1 << n;
-      if (data.height() % factor != 0 || data.width() % factor != 0) {
-        throw ConfigError.invalid("model.conv.channels", model.convChannels(), "each of the " + n + " stride-2 convolutions halves the image, "
-            + "so data.height and data.width must be divisible by " + factor + " (they are " + data.height() + " x " + data.width()
-            + "): resize the images (data.height, data.width) or use fewer convolutions");
-      }
-    }
+    model.spec().validate(data.shape(), ConfigError::invalid);
     this.rendered = merged.root().render(ConfigRenderOptions.concise().setFormatted(true));
   }
 
@@ -173,6 +165,11 @@ public final class LatentSparkConfig implements Serializable {
 
   public ImputeConfig impute() {
     return impute;
+  }
+
+  /** The network of this config's model type for its images, layer by layer. */
+  public io.latentspark.spec.NetworkPlan plan() {
+    return model.spec().plan(data.shape());
   }
 
   /** The full resolved config as HOCON/JSON text, as stored in model metadata. */

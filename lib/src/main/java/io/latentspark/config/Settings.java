@@ -12,7 +12,7 @@ import java.util.Locale;
  * Reads one section of a merged config and checks each value as it is read, so that every failure names
  * the full key, the value and the rule.
  */
-final class Settings {
+final class Settings implements io.latentspark.spec.Reader {
   private final Config config;
   private final String prefix;
 
@@ -21,7 +21,8 @@ final class Settings {
     this.prefix = prefix.isEmpty() ? "" : prefix + ".";
   }
 
-  Settings section(String name) {
+  @Override
+  public Settings section(String name) {
     return new Settings(config.getConfig(name), prefix + name);
   }
 
@@ -50,7 +51,8 @@ final class Settings {
     }
   }
 
-  double number(String name) {
+  @Override
+  public double number(String name) {
     try {
       return config.getDouble(name);
     } catch (ConfigException.WrongType e) {
@@ -66,7 +68,8 @@ final class Settings {
     }
   }
 
-  int positiveInt(String name) {
+  @Override
+  public int positiveInt(String name) {
     int v = integer(name);
     if (v <= 0) {
       throw ConfigError.invalid(key(name), v, "the value must be positive");
@@ -74,7 +77,8 @@ final class Settings {
     return v;
   }
 
-  int nonNegativeInt(String name) {
+  @Override
+  public int nonNegativeInt(String name) {
     int v = integer(name);
     if (v < 0) {
       throw ConfigError.invalid(key(name), v, "the value must be 0 or more");
@@ -90,7 +94,8 @@ final class Settings {
     return v;
   }
 
-  double nonNegativeNumber(String name) {
+  @Override
+  public double nonNegativeNumber(String name) {
     double v = number(name);
     if (!(v >= 0) || Double.isInfinite(v)) {
       throw ConfigError.invalid(key(name), v, "the value must be a finite number >= 0");
@@ -117,14 +122,26 @@ final class Settings {
 
   /** One of the allowed words, compared case-insensitively, returned in lower case. */
   String oneOf(String name, String... allowed) {
+    return word(name, Arrays.asList(allowed));
+  }
+
+  @Override
+  public String word(String name, List<String> allowed) {
     String v = string(name).trim().toLowerCase(Locale.ROOT);
-    if (!Arrays.asList(allowed).contains(v)) {
+    if (!allowed.contains(v)) {
       throw ConfigError.invalid(key(name), string(name), "the value must be one of " + String.join(", ", allowed));
     }
     return v;
   }
 
-  List<Integer> positiveIntList(String name) {
+  @Override
+  public <E extends Enum<E> & io.latentspark.spec.Choice> E choice(String name, List<E> allowed) {
+    String v = word(name, allowed.stream().map(io.latentspark.spec.Choice::configName).toList());
+    return allowed.stream().filter(e -> e.configName().equals(v)).findFirst().orElseThrow();
+  }
+
+  @Override
+  public List<Integer> positiveIntList(String name) {
     List<Integer> values;
     try {
       values = config.getIntList(name);
@@ -169,7 +186,8 @@ final class Settings {
     return List.copyOf(out);
   }
 
-  ConfigError invalid(String name, Object value, String rule) {
+  @Override
+  public ConfigError invalid(String name, Object value, String rule) {
     return ConfigError.invalid(key(name), value, rule);
   }
 }

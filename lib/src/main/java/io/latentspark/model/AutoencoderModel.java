@@ -72,7 +72,7 @@ public final class AutoencoderModel {
   }
 
   public int latentLayerIndex() {
-    return NetworkFactory.latentLayerIndex(config.model());
+    return NetworkFactory.latentLayerIndex(config);
   }
 
   public int inputSize() {

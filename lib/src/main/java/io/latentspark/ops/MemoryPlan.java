@@ -56,7 +56,7 @@ public final class MemoryPlan {
     long maxPhysical = heapBytes + offHeap + (384L << 20);
     List<String> why = new ArrayList<>();
     why.add(String.format("model: %,d parameters (%s: %s), batch %d per worker, %d prefetched, optimizer %s", params, cfg.model().type(),
-        NetworkFactory.describe(cfg.model(), cfg.data()), batch, prefetch, cfg.train().optimizer()));
+        cfg.model().spec().describe(cfg.data().shape()), batch, prefetch, cfg.train().optimizer()));
     why.add(String.format("per task: parameters x %d copies (params, gradients, updater state, broadcast, averaging) = %d MiB; "
         + "activations batch x %,d units x 4 B x 3 = %d MiB; prefetched minibatches = %d MiB; total %d MiB",
         stateCopies, paramBytes >> 20, widths, activationBytes >> 20, prefetchBytes >> 20, perTask >> 20));

@@ -231,9 +231,7 @@ public final class Applications {
     Outputs.checkWritable(target, conf, overwrite);
     AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
     Pipeline.checkShape(cfg, model, modelDir);
-    var m = cfg.model();
-    var c = new io.latentspark.model.Corruption(m.corruption(), m.corruptionAmount(), m.corruptionSize(), cfg.data().channels(),
-        cfg.data().height(), cfg.data().width());
+    var c = io.latentspark.model.NetworkFactory.corruption(cfg.model().corruption(), cfg.data().shape());
     LoadedImages loaded = Pipeline.loadImages(spark, cfg);
     try {
       var r = io.latentspark.analysis.Denoising.run(model, loaded.images(), io.latentspark.data.ImageSchema.TEST, c, cfg.encode().batchSize());

@@ -112,10 +112,7 @@ public final class Benchmark {
    * (workers x train.batchSizePerWorker) so that both take the same number of examples per update.
    */
   public static Result run(SparkSession spark, LatentSparkConfig cfg) {
-    if (cfg.model().convolutional() || cfg.model().sequence()) {
-      throw io.latentspark.config.ConfigError.invalid("model.type", cfg.model().type(), "bench counts the FLOPs of dense layers only; "
-          + "benchmark a dense-layer type (dense, denoising, sparse, contractive, stacked, or vae with model.vae.architecture = dense)");
-    }
+    trainFlopsPerExample(cfg); // refuses networks with layers it cannot count, before any work
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = cfg.train().workers() > 0 ? cfg.train().workers() : spark.sparkContext().defaultParallelism();
     int globalBatch = workers * cfg.train().batchSizePerWorker();
@@ -160,14 +157,23 @@ public final class Benchmark {
     return m.history().stream().mapToDouble(EpochStats::examplesPerSecond).toArray();
   }
 
-  /** Multiply-adds of the dense layers, times 2 (FLOPs) and 3 (forward, backward to inputs, backward to weights). */
+  /**
+   * Multiply-adds of the dense layers, times 2 (FLOPs) and 3 (forward, backward to inputs, backward to weights).
+   * Refuses networks with convolutional or recurrent layers, which it does not count.
+   */
   static double trainFlopsPerExample(LatentSparkConfig cfg) {
-    int in = cfg.data().inputSize();
     double macs = 0;
-    int prev = in;
-    for (int size : NetworkFactory.layerSizes(cfg.model(), in)) {
-      macs += (double) prev * size;
-      prev = size;
+    for (io.latentspark.spec.LayerSpec layer : cfg.plan().layers()) {
+      if (layer instanceof io.latentspark.spec.LayerSpec.Dense d) {
+        macs += (double) d.nIn() * d.nOut();
+      } else if (layer instanceof io.latentspark.spec.LayerSpec.Contractive c) {
+        macs += (double) c.nIn() * c.nOut();
+      } else if (layer instanceof io.latentspark.spec.LayerSpec.DenseOutput o) {
+        macs += (double) o.nIn() * o.nOut();
+      } else if (!(layer instanceof io.latentspark.spec.LayerSpec.Sparsity || layer instanceof io.latentspark.spec.LayerSpec.GaussianSample)) {
+        throw io.latentspark.config.ConfigError.invalid("model.type", cfg.model().type(), "bench counts the FLOPs of dense layers only; "
+            + "benchmark a dense-layer type (dense, denoising, sparse, contractive, stacked, or vae with model.vae.architecture = dense)");
+      }
     }
     return 6 * macs;
   }

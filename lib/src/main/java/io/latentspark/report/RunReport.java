@@ -77,24 +77,21 @@ public final class RunReport {
 
     // only a per-pixel MSE training loss shares the MSE curves' axis; a summed cross-entropy or a VAE's negative ELBO
     // (nats per image) would crush them, so it is left out of the plot
-    boolean perPixelLoss = NetworkFactory.loss(cfg.model()) == org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE;
+    boolean perPixelLoss = cfg.model().spec().reconstructionLoss().perPixelMse();
     plots.put("loss.png", lossPng(model.history(), perPixelLoss));
     captions.put("loss.png", "Reconstruction MSE per epoch: training sample and " + validationName(model.history()) + " split"
         + (perPixelLoss ? ", and the range of the workers' mean minibatch losses (DL4J's training loss, per pixel)."
-            : " (the workers' training loss, " + (cfg.model().variational() ? "the negative ELBO per image" : "cross-entropy summed per image")
+            : " (the workers' training loss, " + cfg.model().spec().trainingLossName()
                 + ", is in the log and in the model's history)."));
 
     if (images != null) {
       plots.put("reconstructions.png", reconstructionsPng(model, images, cfg));
-      captions.put("reconstructions.png", cfg.model().denoising()
-          ? "Test images corrupted as in training (" + NetworkFactory.corruption(cfg.model(), cfg.data())
-              + ", top row of each group), the autoencoder's output (middle) and the clean images (bottom)."
-          : "Test images (upper row of each pair) and the autoencoder's reconstructions (lower row).");
+      captions.put("reconstructions.png", cfg.model().spec().reconstructionsCaption());
     } else {
       notes.add("No reconstruction grid: the dataset was not available to the report.");
     }
 
-    if (cfg.model().variational()) {
+    if (cfg.model().spec().variational()) {
       List<float[]> samples = io.latentspark.analysis.Variational.samples(model, 64, cfg.seed());
       plots.put("samples.png", io.latentspark.export.SpriteSheet.of(samples, cfg.data().channels(), cfg.data().height(), cfg.data().width()).png());
       captions.put("samples.png", "64 new images decoded from codes drawn from the VAE's prior N(0, I) (seed " + cfg.seed() + ").");
@@ -262,7 +259,7 @@ public final class RunReport {
     prov.put("output", out.out());
     prov.put("report written", Instant.now().toString());
     prov.put("input", model.inputPath());
-    prov.put("model", cfg.model().type() + ", " + NetworkFactory.describe(cfg.model(), cfg.data()) + ", " + model.network().numParams()
+    prov.put("model", cfg.model().type() + ", " + cfg.model().spec().describe(cfg.data().shape()) + ", " + model.network().numParams()
         + " parameters");
     prov.put("latent size", String.valueOf(cfg.model().latentSize()));
     prov.put("image shape", cfg.data().channels() + " x " + cfg.data().height() + " x " + cfg.data().width());

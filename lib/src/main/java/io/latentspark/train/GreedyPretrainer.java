@@ -42,7 +42,7 @@ final class GreedyPretrainer {
 
   /**
    * Pretrains the encoder layers of {@code net} (a dense stacked autoencoder, modified in place) on the rows of
-   * {@code train}, {@code cfg.model().pretrainEpochs()} epochs per layer, with training masters from {@code master}
+   * {@code train}, {@code cfg.model().spec().greedyPretrainEpochs()} epochs per layer, with training masters from {@code master}
    * (given the layer index, so each exports its minibatches to its own scratch directory).
    */
   static List<Layer> pretrain(JavaSparkContext jsc, MultiLayerNetwork net, LatentSparkConfig cfg, Dataset<Row> train,
@@ -84,7 +84,7 @@ final class GreedyPretrainer {
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, shallow, tm);
       double loss = Double.NaN;
       try {
-        for (int epoch = 1; epoch <= cfg.model().pretrainEpochs(); epoch++) {
+        for (int epoch = 1; epoch <= cfg.model().spec().greedyPretrainEpochs(); epoch++) {
           sparkNet.fit(codes);
           loss = sparkNet.getScore();
           if (!Double.isFinite(loss)) {
@@ -104,7 +104,7 @@ final class GreedyPretrainer {
       Layer result = new Layer(layer, trained.getLayer(0).getParam("W").size(0), trained.getLayer(0).getParam("W").size(1), loss);
       done.add(result);
       LOG.info(String.format("pretrained layer %d (%d -> %d, mirrored by layer %d) for %d epoch(s): shallow autoencoder loss %.5f", layer,
-          result.nIn(), result.nOut(), mirror, cfg.model().pretrainEpochs(), loss));
+          result.nIn(), result.nOut(), mirror, cfg.model().spec().greedyPretrainEpochs(), loss));
     }
     return done;
   }

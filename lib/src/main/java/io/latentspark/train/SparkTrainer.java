@@ -81,7 +81,7 @@ public final class SparkTrainer {
         ? train : train.sample(false, Math.min(1.0, 1.1 * t.lossSampleSize() / trainCount), cfg.seed()).limit(t.lossSampleSize());
 
     int inputSize = cfg.data().inputSize();
-    int latent = NetworkFactory.latentLayerIndex(cfg.model());
+    int latent = NetworkFactory.latentLayerIndex(cfg);
     AutoencoderModel resume = run.resumeFrom();
     InputNormalizer normalizer;
     MultiLayerNetwork net;
@@ -99,7 +99,7 @@ public final class SparkTrainer {
       net.init();
     }
     LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches ({}), "
-        + "{} thread(s) per worker", cfg.model().type(), trainCount, NetworkFactory.describe(cfg.model(), cfg.data()),
+        + "{} thread(s) per worker", cfg.model().type(), trainCount, cfg.model().spec().describe(cfg.data().shape()),
         net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine(), threads);
 
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
@@ -112,7 +112,7 @@ public final class SparkTrainer {
     String exportDir = new Path(scratch, "dl4j-export").toString();
     CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
     WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
-    if (resume == null && cfg.model().stacked() && cfg.model().pretrainEpochs() > 0) {
+    if (resume == null && cfg.model().spec().greedyPretrainEpochs() > 0) {
       Dataset<Row> spread = train.repartition(workers);
       try {
         GreedyPretrainer.pretrain(jsc, net, cfg, spread, normalizer,

@@ -132,7 +132,7 @@ class AutoencoderFamilyTest {
     net.init();
     INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3 * 32 * 24);
     assertArrayEquals(new long[] {2, 3 * 32 * 24}, net.output(x).shape());
-    assertArrayEquals(new long[] {2, 32}, net.feedForward(x, false).get(NetworkFactory.latentLayerIndex(cfg.model()) + 1).shape());
+    assertArrayEquals(new long[] {2, 32}, net.feedForward(x, false).get(NetworkFactory.latentLayerIndex(cfg) + 1).shape());
     ConfigError e = assertThrows(ConfigError.class, () -> TestData.config("model.type=conv", "data.height=28", "data.width=28",
         "model.conv.channels=[8, 16, 16]"));
     assertEquals("Cannot set model.conv.channels to [8, 16, 16]: each of the 3 stride-2 convolutions halves the image, so data.height and "
