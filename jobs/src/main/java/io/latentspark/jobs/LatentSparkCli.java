@@ -4,8 +4,17 @@ import io.latentspark.config.ConfigError;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.data.ImageDecodeException;
 import io.latentspark.model.ModelFormatException;
+import io.latentspark.pipeline.ActionResult;
+import io.latentspark.pipeline.AnomalyAction;
+import io.latentspark.pipeline.DenoiseAction;
+import io.latentspark.pipeline.EvaluateAction;
+import io.latentspark.pipeline.ImputeAction;
+import io.latentspark.pipeline.PcaAction;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.pipeline.SearchAction;
+import io.latentspark.pipeline.VaeAction;
+import io.latentspark.util.OutputExistsException;
+import io.latentspark.config.RunLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,6 +101,11 @@ public final class LatentSparkCli implements Runnable {
 
     /** Does the work and returns what to tell the user. */
     abstract String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out);
+
+    /** An action's summary, then its JSON as the last line. */
+    static String result(ActionResult r) {
+      return r.summary() + System.lineSeparator() + r.json();
+    }
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an autoencoder; writes OUT/model and OUT/checkpoints.")
@@ -159,9 +173,7 @@ public final class LatentSparkCli implements Runnable {
   static final class Pca extends Job {
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Applications.pca(spark, cfg, out, common.overwrite);
-      return String.format("PCA: %d components explain %.4f of the training variance; mean reconstruction MSE by split %s%n%s",
-          r.dimension(), r.explainedVariance(), r.meanMseBySplit(), r.json());
+      return result(new PcaAction(spark, cfg, out).overwrite(common.overwrite).execute());
     }
   }
 
@@ -183,8 +195,8 @@ public final class LatentSparkCli implements Runnable {
       if (baseline != null || io.latentspark.util.Outputs.exists(new org.apache.hadoop.fs.Path(pca), spark.sparkContext().hadoopConfiguration())) {
         tables.put("pca", pca);
       }
-      var r = io.latentspark.pipeline.Applications.evaluate(spark, cfg, tables, out, common.overwrite);
-      return r.table() + r.json();
+      var r = new EvaluateAction(spark, cfg, out).tables(tables).overwrite(common.overwrite).execute();
+      return r.summary() + r.json();
     }
   }
 
@@ -197,10 +209,7 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Applications.anomaly(spark, cfg, features != null ? features : out.features(), out, common.overwrite);
-      return String.format("flagged %d of %d %s rows (threshold(s) %s)%s%n%s", r.flaggedRows(), r.scoredRows(), cfg.anomaly().split(),
-          r.thresholds(), Double.isNaN(r.auroc()) ? "" : String.format("; AUROC %.4f (%d anomalous rows)", r.auroc(), r.anomalousRows()),
-          r.json());
+      return result(new AnomalyAction(spark, cfg, out).features(features).overwrite(common.overwrite).execute());
     }
   }
 
@@ -219,13 +228,8 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var hits = io.latentspark.pipeline.Applications.search(spark, cfg, model != null ? model : out.model(),
-          features != null ? features : out.features(), queries, out, common.overwrite);
-      StringBuilder b = new StringBuilder();
-      for (var h : hits) {
-        b.append(String.format("%s  #%d  %.5f  %s  label=%s%n", h.query(), h.rank(), h.distance(), h.id(), h.label()));
-      }
-      return b.append("results in ").append(out.search()).toString();
+      return new SearchAction(spark, cfg, out).model(model).features(features).queries(queries).overwrite(common.overwrite).execute()
+          .summary();
     }
   }
 
@@ -239,9 +243,7 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Applications.impute(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
-      return String.format("imputed %d images (mask %s, %d passes): MSE on missing pixels %.5f (mean fill %.5f)%n%s", r.rows(), r.mask(),
-          r.iterations(), r.mseMissing(), r.mseMissingMeanFill(), r.json());
+      return result(new ImputeAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
     }
   }
 
@@ -255,9 +257,7 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Applications.denoise(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
-      return String.format("%s on %d test images: corrupted input MSE %.5f, denoised %.5f, clean reconstruction %.5f%n%s",
-          r.corruption(), r.rows(), r.corruptedInputMse(), r.denoisedMse(), r.cleanReconstructionMse(), r.json());
+      return result(new DenoiseAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
     }
   }
 
@@ -274,9 +274,10 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = io.latentspark.pipeline.Applications.vae(spark, cfg, model != null ? model : out.model(), out, count, common.overwrite);
-      return String.format("test negative ELBO %.2f nats per image (reconstruction %.2f + KL %.2f) over %d images; %d samples: %s%n%s",
-          r.negativeElbo(), r.reconstruction(), r.kl(), r.rows(), r.samples(), r.samplesPng(), r.json());
+      if (count <= 0 || count > 10000) {
+        throw new IllegalArgumentException("Cannot use --count " + count + ": the number of samples must be 1 to 10000");
+      }
+      return result(new VaeAction(spark, cfg, out).model(model).count(count).overwrite(common.overwrite).execute());
     }
   }
 
@@ -412,6 +413,10 @@ public final class LatentSparkCli implements Runnable {
   static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     Throwable specific = mostSpecific(e);
+    if (specific instanceof OutputExistsException exists) {
+      err.println("error: Output " + exists.target() + " already exists: use --overwrite to replace it, or choose another --out");
+      return 1;
+    }
     if (specific instanceof ConfigError) {
       err.println("error: " + specific.getMessage());
       return 2;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import io.latentspark.util.Json;
 import java.io.File;
 import java.io.PrintWriter;

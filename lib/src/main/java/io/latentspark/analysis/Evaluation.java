@@ -29,7 +29,7 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** Figures for one feature table. */
-  public record Scores(String name, int dimensions, long trainRows, long testRows, int labels, double knnAccuracy,
+  public record Scores(@com.fasterxml.jackson.annotation.JsonIgnore String name, int dimensions, long trainRows, long testRows, int labels, double knnAccuracy,
       double linearProbeAccuracy, Map<String, Double> meanMseBySplit, double meanActivation, double fractionActive) {}
 
   /** A code value counts as active when its magnitude exceeds this (sparsity statistics). */

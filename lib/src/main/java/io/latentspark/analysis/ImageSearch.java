@@ -1,5 +1,6 @@
 package io.latentspark.analysis;
 
+import io.latentspark.data.DecodeOptions;
 import io.latentspark.config.DataConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.ImageSources;
@@ -35,7 +36,7 @@ public final class ImageSearch {
   public static float[][] encodeQueries(AutoencoderModel model, List<String> paths, DataConfig data, int layer, HadoopConf conf) {
     List<float[]> px = new ArrayList<>();
     for (String p : paths) {
-      px.add(ImageSources.decodeFile(new Path(p), p, conf, data.decodeOptions()).data());
+      px.add(ImageSources.decodeFile(new Path(p), p, conf, DecodeOptions.of(data)).data());
     }
     return BatchEncoder.of(NetworkSnapshot.of(model), layer, false).encode(px).z();
   }

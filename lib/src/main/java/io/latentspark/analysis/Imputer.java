@@ -1,5 +1,6 @@
 package io.latentspark.analysis;
 
+import io.latentspark.spec.PixelMask;
 import io.latentspark.config.ImputeConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.Splits;

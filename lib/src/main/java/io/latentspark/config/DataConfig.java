@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /** Where images come from and how they are decoded, split and normalised ({@code data.*}). */
 public record DataConfig(
-    String format,
+    DataFormat format,
     String path,
     int height,
     int width,
@@ -26,15 +26,6 @@ public record DataConfig(
     double syntheticNoise)
     implements Serializable {
 
-  public static final String SYNTHETIC = "synthetic";
-  public static final String IDX = "idx";
-  public static final String IMAGE_FOLDER = "image-folder";
-  public static final String PARQUET = "parquet";
-
-  /** How images are decoded for this dataset. */
-  public io.latentspark.data.DecodeOptions decodeOptions() {
-    return new io.latentspark.data.DecodeOptions(height, width, channels, channelMismatch.equals("convert"), resizeMode.equals("center-crop"));
-  }
 
   /** true when bad images are quarantined instead of failing the run. */
   public boolean skipBadInput() {
@@ -52,10 +43,10 @@ public record DataConfig(
   }
 
   static DataConfig read(Settings s) {
-    String format = s.oneOf("format", SYNTHETIC, IDX, IMAGE_FOLDER, PARQUET);
+    DataFormat format = s.choice("format", java.util.List.of(DataFormat.values()));
     String path = s.string("path");
-    if (!format.equals(SYNTHETIC) && path.isBlank()) {
-      throw s.invalid("path", path, "data.format = " + format + " needs the dataset location (a path or file:, hdfs:, s3a: URI)");
+    if (format != DataFormat.SYNTHETIC && path.isBlank()) {
+      throw s.invalid("path", path, "data.format = " + format.configName() + " needs the dataset location (a path or file:, hdfs:, s3a: URI)");
     }
     if (UriRules.hasUserInfo(path)) {
       throw s.invalid("path", UriRules.redact(path), UriRules.CREDENTIALS_RULE);

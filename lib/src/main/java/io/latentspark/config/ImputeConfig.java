@@ -1,6 +1,6 @@
 package io.latentspark.config;
 
-import io.latentspark.analysis.PixelMask;
+import io.latentspark.spec.PixelMask;
 import java.io.Serializable;
 
 /**

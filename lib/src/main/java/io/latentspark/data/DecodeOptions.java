@@ -1,5 +1,6 @@
 package io.latentspark.data;
 
+import io.latentspark.config.DataConfig;
 import java.io.Serializable;
 
 /**
@@ -13,5 +14,11 @@ public record DecodeOptions(int height, int width, int channels, boolean convert
   /** Stretch to {@code height x width}, converting channels. */
   public static DecodeOptions of(int height, int width, int channels) {
     return new DecodeOptions(height, width, channels, true, false);
+  }
+
+  /** How images are decoded for {@code data} ({@code data.height}, {@code width}, {@code channels}, {@code channelMismatch}, {@code resizeMode}). */
+  public static DecodeOptions of(DataConfig data) {
+    return new DecodeOptions(data.height(), data.width(), data.channels(), data.channelMismatch().equals("convert"),
+        data.resizeMode().equals("center-crop"));
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Runs one batch of images through an autoencoder: feature vectors (the latent layer or another encoder
@@ -113,6 +114,101 @@ public final class BatchEncoder {
       }
     }
     return new Result(z, mse, bce, map, recon, logVar);
+  }
+
+  /**
+   * {@code pixels} corrupted one image at a time in the network's input space (fresh noise per image, as in
+   * training), back in pixel space. The arrays are not modified.
+   */
+  public float[][] corrupt(List<float[]> pixels, io.latentspark.model.Corruption corruption) {
+    float[][] out = new float[pixels.size()][];
+    for (int i = 0; i < out.length; i++) {
+      float[] x = normalizer.apply(pixels.get(i).clone());
+      INDArray row = Nd4j.create(x).reshape(1, x.length);
+      out[i] = normalizer.invert(corruption.corrupt(row, row).toFloatVector());
+      corruption.clear();
+    }
+    return out;
+  }
+
+  /** Runs the decoder (layers after the code layer, preprocessors included) on {@code codes}; outputs in pixel space. */
+  public float[][] decode(float[][] codes) {
+    float[][] x = decodeNormalized(Nd4j.create(codes)).toFloatMatrix();
+    for (int i = 0; i < x.length; i++) {
+      x[i] = normalizer.invert(x[i]);
+    }
+    return x;
+  }
+
+  /** The decoder's output, in the network's (normalised) input space. */
+  INDArray decodeNormalized(INDArray z) {
+    INDArray a = z;
+    org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+    for (int l = featureLayer + 1; l < net.getnLayers(); l++) {
+      org.deeplearning4j.nn.conf.InputPreProcessor p = net.getLayerWiseConfigurations().getInputPreProcess(l);
+      if (p != null) {
+        a = p.preProcess(a, (int) a.size(0), mgr);
+      }
+      a = net.getLayer(l).activate(a, false, mgr);
+    }
+    return a;
+  }
+
+  /** {@code count} images decoded from codes of {@code latentSize} values drawn from N(0, I) with {@code seed}, in pixel space. */
+  public float[][] decodePrior(int count, int latentSize, long seed) {
+    org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    return decode(Nd4j.randn(rng, count, latentSize).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
+  }
+
+  /**
+   * A VAE's single-sample negative ELBO terms of one batch, summed over its images in nats: {reconstruction, KL}.
+   * The reconstruction term is the Bernoulli cross-entropy summed over pixels ({@code bernoulli}) or the summed
+   * squared error; the posterior samples draw on {@code noise}.
+   */
+  public double[] elbo(List<float[]> pixels, Noise noise, boolean bernoulli) {
+    float[][] rows = new float[pixels.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = normalizer.apply(pixels.get(i).clone());
+    }
+    INDArray x = Nd4j.create(rows).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    INDArray muLogVar = net.feedForwardToLayer(featureLayer - 1, x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), false).get(featureLayer)
+        .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    long k = muLogVar.size(1) / 2;
+    INDArray mu = muLogVar.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
+    INDArray logVar = muLogVar.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(k, 2 * k));
+    INDArray eps = Nd4j.randn(noise.rng, x.size(0), k).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    INDArray z = mu.add(Transforms.exp(logVar.mul(0.5), true).muli(eps));
+    INDArray p = decodeNormalized(z.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    double recon;
+    if (bernoulli) {
+      INDArray q = Transforms.min(Transforms.max(p, 1e-7, true), 1 - 1e-7, false);
+      recon = -(x.mul(Transforms.log(q, true)).addi(x.rsub(1.0).muli(Transforms.log(q.rsub(1.0), false)))).sumNumber().doubleValue();
+    } else {
+      INDArray d = p.sub(x);
+      recon = d.muli(d).sumNumber().doubleValue();
+    }
+    double kl = Transforms.exp(logVar, true).addi(mu.mul(mu)).subi(1.0).subi(logVar).muli(0.5).sumNumber().doubleValue();
+    return new double[] {recon, kl};
+  }
+
+  /** A seeded noise source for {@link #elbo}; keep one per partition, so that successive batches draw on. */
+  public static final class Noise {
+    private final org.nd4j.linalg.api.rng.Random rng;
+
+    public Noise(long seed) {
+      this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    }
+  }
+
+  /** Mean per-pixel reconstruction MSE of {@code rows}, encoded in batches of {@code batch} in this JVM. */
+  public double meanMse(List<float[]> rows, int batch) {
+    double sum = 0;
+    for (int i = 0; i < rows.size(); i += batch) {
+      for (double v : encode(rows.subList(i, Math.min(rows.size(), i + batch))).mse()) {
+        sum += v;
+      }
+    }
+    return sum / rows.size();
   }
 
   /** Reconstructions of {@code pixels} in pixel space. */

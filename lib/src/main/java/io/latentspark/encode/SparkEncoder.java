@@ -5,7 +5,6 @@ import io.latentspark.data.ImageSchema;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.util.Outputs;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -82,31 +81,12 @@ public final class SparkEncoder {
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
   public static double[] meanMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
-    int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
-    List<double[]> parts = images.javaRDD().mapPartitions((Iterator<Row> it) -> {
-      BatchEncoder enc = BatchEncoder.of(snap.value());
-      double sum = 0;
-      long n = 0;
-      List<float[]> px = new ArrayList<>();
-      while (it.hasNext()) {
-        px.add(ImageSchema.pixels(it.next(), pixelsIdx));
-        if (px.size() == batchSize || !it.hasNext()) {
-          for (double m : enc.encode(px).mse()) {
-            sum += m;
-          }
-          n += px.size();
-          px.clear();
-        }
+    double[] t = PartitionSums.of(images, snap, batchSize, 1, (enc, partition) -> (px, sums) -> {
+      for (double m : enc.encode(px).mse()) {
+        sums[0] += m;
       }
-      return List.of(new double[] {sum, n}).iterator();
-    }).collect();
-    double sum = 0;
-    double n = 0;
-    for (double[] p : parts) {
-      sum += p[0];
-      n += p[1];
-    }
-    return new double[] {n == 0 ? Double.NaN : sum / n, n};
+    });
+    return new double[] {t[1] == 0 ? Double.NaN : t[0] / t[1], t[1]};
   }
 
   /**

@@ -35,6 +35,6 @@ public final class SpriteSheet {
       g.drawImage(p.toImage(1), (i % columns) * tw, (i / columns) * th, null);
     }
     g.dispose();
-    return new Sprite(io.latentspark.report.Charts.png(sheet), tw, th, columns);
+    return new Sprite(Charts.png(sheet), tw, th, columns);
   }
 }

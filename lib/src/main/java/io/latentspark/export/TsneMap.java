@@ -4,7 +4,6 @@ import de.javagl.tsne.Tsne;
 import io.latentspark.config.ExportConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.encode.FeatureSchema;
-import io.latentspark.report.Charts;
 import io.latentspark.util.Outputs;
 import java.io.OutputStream;
 import java.io.Writer;

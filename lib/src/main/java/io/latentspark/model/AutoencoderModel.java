@@ -71,6 +71,11 @@ public final class AutoencoderModel {
     return history;
   }
 
+  /** The number of trained parameters. */
+  public long numParams() {
+    return network.numParams();
+  }
+
   public int latentLayerIndex() {
     return NetworkFactory.latentLayerIndex(config);
   }

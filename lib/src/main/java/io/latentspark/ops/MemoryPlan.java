@@ -1,7 +1,6 @@
 package io.latentspark.ops;
 
 import io.latentspark.config.LatentSparkConfig;
-import io.latentspark.model.NetworkFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,18 +30,9 @@ public final class MemoryPlan {
   public static Plan plan(LatentSparkConfig cfg, int cores, long heapBytes) {
     int in = cfg.data().inputSize();
     // parameters and activation values per example of the network model.type builds (dense, conv, LSTM alike)
-    var conf = NetworkFactory.build(cfg);
-    long params = 0;
-    for (int i = 0; i < conf.getConfs().size(); i++) {
-      params += conf.getConf(i).getLayer().initializer().numParams(conf.getConf(i));
-    }
-    long widths = in;
-    long last = in;
-    for (var type : conf.getLayerActivationTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(in))) {
-      long e = type.arrayElementsPerExample();
-      last = e > 0 ? e : last; // DL4J reports a LossLayer's output as size 0; it is as wide as its input
-      widths += last;
-    }
+    io.latentspark.model.NetworkSize size = io.latentspark.model.NetworkSize.of(cfg);
+    long params = size.params();
+    long widths = size.activationsPerExample();
     int batch = cfg.train().batchSizePerWorker();
     int prefetch = cfg.train().prefetchBatches();
     boolean adam = cfg.train().optimizer().equals("adam") || cfg.train().optimizer().equals("rmsprop");

@@ -93,14 +93,8 @@ public final class Preflight {
     long heap = Runtime.getRuntime().maxMemory();
     String cpu = cpuFeatures();
     try {
-      var backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
-      var a = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 8);
-      double sum = a.mmul(a).sumNumber().doubleValue();
-      if (sum != 8 * 8 * 8) {
-        throw new IllegalStateException("an 8x8 matrix product gave " + sum + " instead of 512");
-      }
-      String blas = String.valueOf(org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor());
-      return new Report(executor, host, java, backend, blas, cpu, cores, heap, org.bytedeco.javacpp.Pointer.maxBytes(),
+      io.latentspark.model.NativeBackend.Info nd4j = io.latentspark.model.NativeBackend.check();
+      return new Report(executor, host, java, nd4j.backend(), nd4j.blas(), cpu, cores, heap, org.bytedeco.javacpp.Pointer.maxBytes(),
           org.bytedeco.javacpp.Pointer.maxPhysicalBytes(), null);
     } catch (Throwable t) {
       Throwable root = t;

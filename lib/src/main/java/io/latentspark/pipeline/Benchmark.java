@@ -9,7 +9,6 @@ import io.latentspark.encode.NetworkSnapshot;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.EpochStats;
-import io.latentspark.model.NetworkFactory;
 import io.latentspark.train.LocalTrainer;
 import io.latentspark.train.SparkTrainer;
 import io.latentspark.train.ThreadSettings;
@@ -21,9 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains and encodes one config twice in the same run - in this JVM with all its cores (the single-machine
@@ -180,18 +176,7 @@ public final class Benchmark {
 
   /** Single-precision matrix multiply rate of this JVM with its current ND4J thread settings, in GFLOP/s. */
   public static double sgemmGflops(int n, int reps) {
-    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-    for (int i = 0; i < 3; i++) {
-      a.mmuli(b, c);
-    }
-    long start = System.nanoTime();
-    for (int i = 0; i < reps; i++) {
-      a.mmuli(b, c);
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return 2.0 * n * n * n * reps / seconds / 1e9;
+    return io.latentspark.model.NativeBackend.sgemmGflops(n, reps);
   }
 
   private static double encodeRate(AutoencoderModel m, List<float[]> rows, int batch) {
@@ -204,14 +189,7 @@ public final class Benchmark {
   }
 
   private static double meanMse(AutoencoderModel m, List<float[]> rows, int batch) {
-    BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(m));
-    double sum = 0;
-    for (int i = 0; i < rows.size(); i += batch) {
-      for (double v : enc.encode(rows.subList(i, Math.min(rows.size(), i + batch))).mse()) {
-        sum += v;
-      }
-    }
-    return sum / rows.size();
+    return BatchEncoder.of(NetworkSnapshot.of(m)).meanMse(rows, batch);
   }
 
   private static List<float[]> pixels(Dataset<Row> rows) {

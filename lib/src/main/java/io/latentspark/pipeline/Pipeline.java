@@ -1,5 +1,6 @@
 package io.latentspark.pipeline;
 
+import io.latentspark.config.RunLayout;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.config.UriRules;
@@ -263,6 +264,6 @@ public final class Pipeline {
   }
 
   static String inputDescription(LatentSparkConfig cfg) {
-    return cfg.data().format().equals("synthetic") ? "synthetic:seed=" + cfg.seed() : UriRules.redact(cfg.data().path());
+    return cfg.data().format() == io.latentspark.config.DataFormat.SYNTHETIC ? "synthetic:seed=" + cfg.seed() : UriRules.redact(cfg.data().path());
   }
 }

@@ -1,5 +1,6 @@
 package io.latentspark.report;
 
+import io.latentspark.export.Charts;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.Pixels;
@@ -12,7 +13,7 @@ import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.Corruption;
 import io.latentspark.model.EpochStats;
 import io.latentspark.model.NetworkFactory;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import io.latentspark.util.Outputs;
 import io.latentspark.util.Versions;
 import java.awt.Color;
@@ -37,8 +38,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The run report: one self-contained HTML page (every image inlined as a data URI, no scripts, no network)
@@ -191,13 +190,7 @@ public final class RunReport {
     Corruption corruption = NetworkFactory.corruption(cfg.model(), cfg.data());
     BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(model));
     if (corruption != null) {
-      float[][] noisy = new float[px.size()][];
-      for (int i = 0; i < noisy.length; i++) {
-        float[] x = model.normalizer().apply(px.get(i).clone());
-        INDArray row = Nd4j.create(x).reshape(1, x.length);
-        noisy[i] = model.normalizer().invert(corruption.corrupt(row, row).toFloatVector());
-        corruption.clear();
-      }
+      float[][] noisy = enc.corrupt(px, corruption);
       bands.add(noisy);
       bands.add(enc.reconstruct(java.util.Arrays.asList(noisy)));
       bands.add(px.toArray(new float[0][]));
@@ -259,7 +252,7 @@ public final class RunReport {
     prov.put("output", out.out());
     prov.put("report written", Instant.now().toString());
     prov.put("input", model.inputPath());
-    prov.put("model", cfg.model().type() + ", " + cfg.model().spec().describe(cfg.data().shape()) + ", " + model.network().numParams()
+    prov.put("model", cfg.model().type() + ", " + cfg.model().spec().describe(cfg.data().shape()) + ", " + model.numParams()
         + " parameters");
     prov.put("latent size", String.valueOf(cfg.model().latentSize()));
     prov.put("image shape", cfg.data().channels() + " x " + cfg.data().height() + " x " + cfg.data().width());

@@ -36,7 +36,7 @@ public final class Outputs {
   /** Fails if {@code target} exists and overwrite is false. */
   public static void checkWritable(Path target, Configuration conf, boolean overwrite) {
     if (!overwrite && exists(target, conf)) {
-      throw new IllegalStateException("Output " + target + " already exists: use --overwrite to replace it, or choose another --out");
+      throw new OutputExistsException(target.toString());
     }
   }
 
@@ -52,7 +52,7 @@ public final class Outputs {
       if (fs.exists(target)) {
         if (!overwrite) {
           fs.delete(staging, true);
-          throw new IllegalStateException("Output " + target + " already exists: use --overwrite to replace it");
+          throw new OutputExistsException(target.toString());
         }
         fs.delete(target, true);
       }

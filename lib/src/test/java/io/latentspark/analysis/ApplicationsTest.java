@@ -1,5 +1,6 @@
 package io.latentspark.analysis;
 
+import io.latentspark.spec.PixelMask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,9 +19,12 @@ import io.latentspark.encode.BatchEncoder;
 import io.latentspark.encode.FeatureSchema;
 import io.latentspark.encode.NetworkSnapshot;
 import io.latentspark.encode.SparkEncoder;
-import io.latentspark.pipeline.Applications;
+import io.latentspark.pipeline.EvaluateAction;
+import io.latentspark.pipeline.ImputeAction;
+import io.latentspark.pipeline.PcaAction;
+import io.latentspark.pipeline.SearchAction;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import io.latentspark.util.Json;
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -103,9 +107,9 @@ class ApplicationsTest extends SparkTestBase {
   @Test
   void evaluatesAutoencoderAndPcaSideBySide() {
     RunLayout eval = new RunLayout(dir.resolve("eval").toString());
-    Applications.PcaResult pca = Applications.pca(spark, cfg, eval, false);
+    PcaAction.Result pca = new PcaAction(spark, cfg, eval).execute();
     assertEquals(8, pca.dimension());
-    var r = Applications.evaluate(spark, cfg, Map.of("autoencoder", out.features(), "pca", eval.pcaFeatures()), eval, false);
+    var r = new EvaluateAction(spark, cfg, eval).tables(Map.of("autoencoder", out.features(), "pca", eval.pcaFeatures())).execute();
     JsonNode json = Json.read(r.json());
     for (String name : List.of("autoencoder", "pca")) {
       JsonNode s = json.get(name);
@@ -152,8 +156,8 @@ class ApplicationsTest extends SparkTestBase {
       query = files.filter(p -> p.toString().endsWith(".png")).sorted().findFirst().orElseThrow();
     }
     RunLayout s = new RunLayout(dir.resolve("search").toString());
-    var hits = Applications.search(spark, cfg.withOverrides(List.of("search.k=5")), out.model(), out.features(), List.of(query.toString()),
-        s, false);
+    var hits = new SearchAction(spark, cfg.withOverrides(List.of("search.k=5")), s).model(out.model()).features(out.features())
+        .queries(List.of(query.toString())).execute().hits();
     assertEquals(5, hits.size());
     assertTrue(hits.get(0).path().endsWith(query.getFileName().toString()) && hits.get(0).path().contains("ring"), hits.get(0).toString());
     assertEquals(0.0, hits.get(0).distance(), 1e-5);
@@ -162,8 +166,8 @@ class ApplicationsTest extends SparkTestBase {
       assertEquals(i + 1, hits.get(i).rank());
     }
     assertEquals(6, Files.readAllLines(Path.of(s.search())).size());
-    var missing = assertThrows(RuntimeException.class, () -> Applications.search(spark, cfg, out.model(), out.features(),
-        List.of(dir.resolve("nope.png").toString()), new RunLayout(dir.resolve("search2").toString()), false));
+    var missing = assertThrows(RuntimeException.class, () -> new SearchAction(spark, cfg, new RunLayout(dir.resolve("search2").toString()))
+        .model(out.model()).features(out.features()).queries(List.of(dir.resolve("nope.png").toString())).execute());
     assertTrue(missing.getMessage().contains("nope.png"), missing.getMessage());
   }
 
@@ -204,11 +208,11 @@ class ApplicationsTest extends SparkTestBase {
     assertFalse(java.util.Arrays.equals(truth.get(0), work.get(0)));
 
     RunLayout imp = new RunLayout(dir.resolve("impute").toString());
-    var r = Applications.impute(spark, cfg, out.model(), imp, false);
+    var r = new ImputeAction(spark, cfg, imp).model(out.model()).execute();
     assertEquals(spark.read().parquet(out.features()).where("split = 'test'").count(), r.rows());
     assertTrue(Double.isFinite(r.mseMissing()) && r.mseMissing() > 0 && Double.isFinite(r.mseMissingMeanFill()));
     var bad = assertThrows(io.latentspark.config.ConfigError.class,
-        () -> Applications.impute(spark, cfg.withOverrides(List.of("impute.mask=\"rect:10,10,8,8\"")), out.model(), imp, true));
+        () -> new ImputeAction(spark, cfg.withOverrides(List.of("impute.mask=\"rect:10,10,8,8\"")), imp).model(out.model()).overwrite(true).execute());
     assertTrue(bad.getMessage().contains("impute.mask") && bad.getMessage().contains("inside the 16x16 image"), bad.getMessage());
     assertTrue(new File(imp.imputed()).isDirectory());
   }

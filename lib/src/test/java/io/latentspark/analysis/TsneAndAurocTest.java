@@ -1,5 +1,6 @@
 package io.latentspark.analysis;
 
+import io.latentspark.spec.PixelMask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -26,7 +26,7 @@ class LatentSparkConfigTest {
     LatentSparkConfig c = TestData.config();
     assertEquals(42L, c.seed());
     assertEquals(LatentSparkConfig.DEFAULT_SEED, c.seed());
-    assertEquals("synthetic", c.data().format());
+    assertEquals("synthetic", c.data().format().configName());
     assertEquals(784, c.data().inputSize());
     assertEquals(List.of(256, 64), c.model().encoderLayers());
   }
@@ -43,7 +43,7 @@ class LatentSparkConfigTest {
       assertTrue(c.data().inputSize() > 0, f.toString());
     }
     LatentSparkConfig mnist = LatentSparkConfig.load(TestData.confDir().resolve("mnist-dense.conf"), List.of());
-    assertEquals("idx", mnist.data().format());
+    assertEquals("idx", mnist.data().format().configName());
     assertEquals(32, mnist.model().latentSize());
   }
 

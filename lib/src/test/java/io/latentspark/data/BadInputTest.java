@@ -9,7 +9,7 @@ import io.latentspark.SparkTestBase;
 import io.latentspark.TestData;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import io.latentspark.util.Json;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import io.latentspark.SparkTestBase;
 import io.latentspark.TestData;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

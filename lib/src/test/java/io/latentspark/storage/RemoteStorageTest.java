@@ -12,7 +12,7 @@ import io.latentspark.data.IdxFormat;
 import io.latentspark.data.SyntheticFolder;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.pipeline.Pipeline;
-import io.latentspark.pipeline.RunLayout;
+import io.latentspark.config.RunLayout;
 import io.latentspark.util.Json;
 import io.latentspark.util.Outputs;
 import java.io.OutputStream;

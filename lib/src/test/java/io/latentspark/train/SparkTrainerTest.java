@@ -84,7 +84,8 @@ class SparkTrainerTest extends SparkTestBase {
     ModelRoundTrip.check(model, dir.resolve("model").toString(), probe);
     IllegalStateException again = assertThrows(IllegalStateException.class,
         () -> model.save(dir.resolve("model").toString(), new Configuration(), false));
-    assertTrue(again.getMessage().endsWith("already exists: use --overwrite to replace it, or choose another --out"), again.getMessage());
+    assertTrue(again.getMessage().endsWith("already exists: allow overwriting to replace it, or write to another output directory"),
+        again.getMessage());
     images.unpersist();
   }
 

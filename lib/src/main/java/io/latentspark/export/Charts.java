@@ -1,4 +1,4 @@
-package io.latentspark.report;
+package io.latentspark.export;
 
 import java.awt.Color;
 import java.io.IOException;

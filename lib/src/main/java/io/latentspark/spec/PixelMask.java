@@ -1,4 +1,4 @@
-package io.latentspark.analysis;
+package io.latentspark.spec;
 
 import java.io.Serializable;
 import java.util.Locale;

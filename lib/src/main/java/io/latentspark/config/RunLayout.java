@@ -1,4 +1,4 @@
-package io.latentspark.pipeline;
+package io.latentspark.config;
 
 import org.apache.hadoop.fs.Path;
 
@@ -19,9 +19,9 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunLayout(String out) {
   public RunLayout {
-    if (io.latentspark.config.UriRules.hasUserInfo(out)) {
-      throw new IllegalArgumentException("Cannot use --out " + io.latentspark.config.UriRules.redact(out) + ": "
-          + io.latentspark.config.UriRules.CREDENTIALS_RULE);
+    if (UriRules.hasUserInfo(out)) {
+      throw new IllegalArgumentException("Cannot use --out " + UriRules.redact(out) + ": "
+          + UriRules.CREDENTIALS_RULE);
     }
   }
 
@@ -67,6 +67,16 @@ public record RunLayout(String out) {
 
   public String imputed() {
     return child("imputed");
+  }
+
+  /** denoising.json, written by denoise. */
+  public String denoising() {
+    return child("denoising.json");
+  }
+
+  /** vae/ (elbo.json, samples.png), written by vae. */
+  public String vae() {
+    return child("vae");
   }
 
   public String quarantine() {
