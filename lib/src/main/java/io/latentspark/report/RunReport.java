@@ -96,6 +96,25 @@ public final class RunReport {
       captions.put("samples.png", "64 new images decoded from codes drawn from the VAE's prior N(0, I) (seed " + cfg.seed() + ").");
     }
 
+    Map<String, String> figures = runFigures(spark, cfg, out, plots, captions, notes);
+    String html = html(cfg, model, out, figures, plots, captions, notes);
+    Outputs.writeAtomically(target, conf, overwrite, staging -> {
+      FileSystem fs = Outputs.fs(staging, conf);
+      fs.mkdirs(staging);
+      for (Map.Entry<String, byte[]> p : plots.entrySet()) {
+        try (OutputStream o = fs.create(new Path(staging, p.getKey()), true)) {
+          o.write(p.getValue());
+        }
+      }
+      Outputs.writeString(new Path(staging, INDEX), html, conf);
+    });
+    return new Result(target.toString(), List.copyOf(plots.keySet()));
+  }
+
+  /** The error histogram, rows and mean MSE by split (from the feature table) and the t-SNE map, where the run has them. */
+  private static Map<String, String> runFigures(SparkSession spark, LatentSparkConfig cfg, RunLayout out, Map<String, byte[]> plots,
+      Map<String, String> captions, List<String> notes) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, String> figures = new LinkedHashMap<>();
     if (Outputs.exists(new Path(out.features()), conf)) {
       Dataset<Row> features = spark.read().parquet(out.features());
@@ -120,18 +139,7 @@ public final class RunReport {
       notes.add("No t-SNE map: " + out.tsne() + " does not exist (export writes it).");
     }
 
-    String html = html(cfg, model, out, figures, plots, captions, notes);
-    Outputs.writeAtomically(target, conf, overwrite, staging -> {
-      FileSystem fs = Outputs.fs(staging, conf);
-      fs.mkdirs(staging);
-      for (Map.Entry<String, byte[]> p : plots.entrySet()) {
-        try (OutputStream o = fs.create(new Path(staging, p.getKey()), true)) {
-          o.write(p.getValue());
-        }
-      }
-      Outputs.writeString(new Path(staging, INDEX), html, conf);
-    });
-    return new Result(target.toString(), List.copyOf(plots.keySet()));
+    return figures;
   }
 
   static String validationName(List<EpochStats> history) {
@@ -161,15 +169,15 @@ public final class RunReport {
     return Charts.linePng("Loss per epoch", "epoch", "per-pixel loss", x, series, 800, 450);
   }
 
-  /** Inputs and reconstructions of a stratified sample of test images (validation, then train, when there are none). */
-  static byte[] reconstructionsPng(AutoencoderModel model, Dataset<Row> images, LatentSparkConfig cfg) {
+  /** Up to GRID_IMAGES test images (any split when there are none), round-robin over the labels. */
+  private static List<Row> gridRows(Dataset<Row> images, long seed) {
     Dataset<Row> pool = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TEST));
     if (pool.isEmpty()) {
       pool = images;
     }
     // round-robin over the labels, so that every label shows before any shows twice
     Map<String, List<Row>> byLabel = new java.util.TreeMap<>();
-    for (Row r : StratifiedSample.of(pool, GRID_IMAGES, cfg.seed()).orderBy(ImageSchema.ID).collectAsList()) {
+    for (Row r : StratifiedSample.of(pool, GRID_IMAGES, seed).orderBy(ImageSchema.ID).collectAsList()) {
       int li = r.fieldIndex(ImageSchema.LABEL);
       byLabel.computeIfAbsent(r.isNullAt(li) ? "" : r.getString(li), k -> new ArrayList<>()).add(r);
     }
@@ -181,6 +189,12 @@ public final class RunReport {
         }
       }
     }
+    return rows;
+  }
+
+  /** Inputs and reconstructions of a stratified sample of test images (validation, then train, when there are none). */
+  static byte[] reconstructionsPng(AutoencoderModel model, Dataset<Row> images, LatentSparkConfig cfg) {
+    List<Row> rows = gridRows(images, cfg.seed());
     List<float[]> px = new ArrayList<>();
     for (Row r : rows) {
       px.add(ImageSchema.pixels(r, r.fieldIndex(ImageSchema.PIXELS)));
@@ -198,12 +212,17 @@ public final class RunReport {
       bands.add(px.toArray(new float[0][]));
       bands.add(enc.reconstruct(px));
     }
-    int h = cfg.data().height();
-    int w = cfg.data().width();
-    int c = cfg.data().channels();
+    return Charts.png(grid(rows, bands, cfg.data().shape()));
+  }
+
+  /** Draws each image's bands (input, output, ...) in a column with its label under it, eight images a row. */
+  private static BufferedImage grid(List<Row> rows, List<float[][]> bands, io.latentspark.spec.ImageShape shape) {
+    int h = shape.height();
+    int w = shape.width();
+    int c = shape.channels();
     int scale = Math.max(1, 96 / Math.max(h, w));
-    int cols = Math.min(8, px.size());
-    int groups = (px.size() + cols - 1) / cols;
+    int cols = Math.min(8, rows.size());
+    int groups = (rows.size() + cols - 1) / cols;
     int cell = Math.max(h, w) * scale + 4;
     int groupHeight = bands.size() * cell + 14;
     BufferedImage grid = new BufferedImage(cols * cell, groups * groupHeight, BufferedImage.TYPE_INT_RGB);
@@ -212,7 +231,7 @@ public final class RunReport {
     g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-    for (int i = 0; i < px.size(); i++) {
+    for (int i = 0; i < rows.size(); i++) {
       int ox = (i % cols) * cell + 2;
       int oy = (i / cols) * groupHeight + 2;
       for (int b = 0; b < bands.size(); b++) {
@@ -224,7 +243,7 @@ public final class RunReport {
           oy + bands.size() * cell + 8);
     }
     g.dispose();
-    return Charts.png(grid);
+    return grid;
   }
 
   /** The test-split error histogram with the threshold calibrated on train, or null when there are no test rows. */

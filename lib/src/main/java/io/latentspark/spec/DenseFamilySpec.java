@@ -31,14 +31,6 @@ public sealed interface DenseFamilySpec extends AutoencoderSpec
     return describeDense(network(), shape, String.valueOf(network().latentSize()));
   }
 
-  @Override
-  default void validate(ImageShape shape, Problems problems) {
-    if (network().latentSize() >= shape.inputSize()) {
-      throw problems.invalid("model.latentSize", network().latentSize(), "it must be smaller than the input size " + shape.inputSize()
-          + " for an undercomplete autoencoder");
-    }
-  }
-
   /** The plain code block: a dense layer of latentSize units with the latent activation, Xavier-initialised. */
   static CodeBlock plainCode(NetworkSettings n) {
     return (plan, nIn, corruption) -> {
@@ -52,6 +44,10 @@ public sealed interface DenseFamilySpec extends AutoencoderSpec
    * null) is applied to the first layer's input while training.
    */
   static NetworkPlan densePlan(NetworkSettings n, ImageShape shape, CorruptionSettings corruption, CodeBlock code, ReconstructionLoss loss) {
+    if (n.latentSize() >= shape.inputSize()) { // checked here, not with the config: data-only configs may have tiny images
+      throw new IllegalArgumentException("model.latentSize " + n.latentSize() + " must be smaller than the input size " + shape.inputSize()
+          + " for an undercomplete autoencoder");
+    }
     NetworkPlan.Builder plan = new NetworkPlan.Builder(shape, NetworkPlan.Input.FLAT, n.activation());
     List<Integer> widths = n.denseWidths(shape.inputSize());
     int bottleneck = n.encoderLayers().size();

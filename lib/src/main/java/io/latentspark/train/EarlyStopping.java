@@ -1,8 +1,13 @@
 package io.latentspark.train;
 
-/** Stops when the validation loss has not improved for {@code patience} epochs; remembers the best epoch. */
-final class EarlyStopping {
+/**
+ * Stops when the validation loss has not improved for {@code patience} epochs; remembers the best epoch and, as an
+ * {@link EpochListener}, its parameters, which {@link #best} puts back.
+ */
+final class EarlyStopping implements EpochListener {
   private final int patience;
+  private org.nd4j.linalg.api.ndarray.INDArray bestParams;
+  private boolean stop;
   private double best = Double.POSITIVE_INFINITY;
   private int bestEpoch;
 
@@ -31,5 +36,25 @@ final class EarlyStopping {
 
   int bestEpoch() {
     return bestEpoch;
+  }
+
+  @Override
+  public void epochEnded(io.latentspark.model.EpochStats stats, io.latentspark.model.AutoencoderModel model) {
+    if (improved(stats.epoch(), stats.validationMse())) {
+      bestParams = model.network().params().dup();
+    } else {
+      stop = shouldStop(stats.epoch());
+    }
+  }
+
+  @Override
+  public boolean stopRequested() {
+    return stop;
+  }
+
+  /** {@code model} with the best epoch's parameters put back. */
+  io.latentspark.model.AutoencoderModel best(io.latentspark.model.AutoencoderModel model) {
+    model.network().setParams(bestParams);
+    return model;
   }
 }

@@ -40,6 +40,32 @@ final class GreedyPretrainer {
   /** What pretraining one layer reached: the shallow autoencoder's reconstruction loss on its last epoch. */
   record Layer(int index, long nIn, long nOut, double loss) {}
 
+  /** Minibatches of the inputs of layer {@code layer}: the pixels for layer 0, else the codes of the layers below (from {@code snap}). */
+  private static JavaRDD<DataSet> codes(Dataset<Row> train, int layer, Broadcast<NetworkSnapshot> snap, int pixelsIdx, int bs,
+      InputNormalizer normalizer) {
+    return train.javaRDD().mapPartitions(rows -> {
+      MultiLayerNetwork below = layer == 0 ? null : snap.value().network();
+      return new java.util.Iterator<DataSet>() {
+        final java.util.Iterator<DataSet> pixels = Batches.fromRows(rows, pixelsIdx, bs, normalizer);
+
+        @Override
+        public boolean hasNext() {
+          return pixels.hasNext();
+        }
+
+        @Override
+        public DataSet next() {
+          DataSet d = pixels.next();
+          if (below == null) {
+            return d;
+          }
+          INDArray x = below.feedForwardToLayer(layer - 1, d.getFeatures(), false).get(layer).dup();
+          return new DataSet(x, x);
+        }
+      };
+    });
+  }
+
   /**
    * Pretrains the encoder layers of {@code net} (a dense stacked autoencoder, modified in place) on the rows of
    * {@code train}, {@code cfg.model().spec().greedyPretrainEpochs()} epochs per layer, with training masters from {@code master}
@@ -59,27 +85,7 @@ final class GreedyPretrainer {
       MultiLayerNetwork shallow = shallow(net, layer, mirror, cfg);
       // layer 0 learns from the pixels themselves; deeper layers from codes of the layers pretrained so far
       Broadcast<NetworkSnapshot> snap = layer == 0 ? null : jsc.broadcast(NetworkSnapshot.of(net, normalizer, layer, inputSize));
-      JavaRDD<DataSet> codes = train.javaRDD().mapPartitions(rows -> {
-        MultiLayerNetwork below = layer == 0 ? null : snap.value().network();
-        return new java.util.Iterator<DataSet>() {
-          final java.util.Iterator<DataSet> pixels = Batches.fromRows(rows, pixelsIdx, bs, normalizer);
-
-          @Override
-          public boolean hasNext() {
-            return pixels.hasNext();
-          }
-
-          @Override
-          public DataSet next() {
-            DataSet d = pixels.next();
-            if (below == null) {
-              return d;
-            }
-            INDArray x = below.feedForwardToLayer(layer - 1, d.getFeatures(), false).get(layer).dup();
-            return new DataSet(x, x);
-          }
-        };
-      });
+      JavaRDD<DataSet> codes = codes(train, layer, snap, pixelsIdx, bs, normalizer);
       ParameterAveragingTrainingMaster tm = master.apply(layer);
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, shallow, tm);
       double loss = Double.NaN;

@@ -14,7 +14,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * Trains the same network as {@link SparkTrainer} in this JVM, minibatch by minibatch in the given order:
  * the single-machine reference for parity tests and benchmarks.
  */
-public final class LocalTrainer {
+public final class LocalTrainer implements Trainer<List<float[]>> {
   private final LatentSparkConfig cfg;
 
   public LocalTrainer(LatentSparkConfig cfg) {
@@ -30,6 +30,13 @@ public final class LocalTrainer {
 
   /** Trains on {@code train} (pixels in [0,1]) for {@code train.epochs} epochs with the unit normalisation. */
   public AutoencoderModel train(List<float[]> train, String inputPath) {
+    return train(train, new TrainingRun(inputPath, null, null, null));
+  }
+
+  /** As {@link #train(List, String)}; of {@code run} only the input path is used (no checkpoints, no resume). */
+  @Override
+  public AutoencoderModel train(List<float[]> train, TrainingRun run) {
+    String inputPath = run.inputPath();
     InputNormalizer normalizer = InputNormalizer.unit();
     int inputSize = cfg.data().inputSize();
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));

@@ -43,7 +43,7 @@ import scala.reflect.ClassTag$;
  * memory instead of from exported files, stores an autoencoder's features once (not as features and identical
  * labels), and does not rebuild a network from its configuration in every task.
  */
-final class ParameterAveraging implements AutoCloseable {
+final class ParameterAveraging implements TrainingEngine {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
 
   private final JavaSparkContext jsc;
@@ -77,8 +77,17 @@ final class ParameterAveraging implements AutoCloseable {
    * one round's partitions at a time: a round's partitions are cached on the executors that computed them
    * side by side, which is where the scheduler sends that round's training tasks later.
    */
-  static ParameterAveraging prepare(JavaSparkContext jsc, MultiLayerNetwork net, Dataset<Row> train, long count,
-      InputNormalizer normalizer, int inputSize, int workers, int batchSize, int averagingFrequency, WorkerMonitor monitor, long seed) {
+  static ParameterAveraging prepare(TrainingSetup setup) {
+    JavaSparkContext jsc = setup.jsc();
+    MultiLayerNetwork net = setup.net();
+    Dataset<Row> train = setup.train();
+    long count = setup.trainCount();
+    InputNormalizer normalizer = setup.normalizer();
+    int inputSize = setup.inputSize();
+    int workers = setup.workers();
+    int batchSize = setup.batchSize();
+    int averagingFrequency = setup.averagingFrequency();
+    long seed = setup.seed();
     long totalBatches = (count + batchSize - 1) / batchSize;
     // a small split is spread over all workers rather than filling the first worker's round
     long perWorker = Math.max(1, Math.min(averagingFrequency, (totalBatches + workers - 1) / workers));
@@ -99,7 +108,7 @@ final class ParameterAveraging implements AutoCloseable {
           + " results go through the block manager; setting it above %.0f MB saves a round trip per averaging round", resultBytes / 1e6,
           direct / 1e6, Math.ceil(resultBytes / 1e6)));
     }
-    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, monitor);
+    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, setup.monitor());
     long start = System.nanoTime();
     long cached = 0;
     for (int r = 0; r < pa.rounds(); r++) {
@@ -112,7 +121,8 @@ final class ParameterAveraging implements AutoCloseable {
   }
 
   /** Seconds {@link #prepare} took to shuffle and cache the minibatches. */
-  double preparationSeconds() {
+  @Override
+  public double preparationSeconds() {
     return preparationSeconds;
   }
 
@@ -137,7 +147,8 @@ final class ParameterAveraging implements AutoCloseable {
    * One pass over the training split; the driver's network holds the averaged parameters afterwards.
    * Returns the mean minibatch loss of the epoch's last round.
    */
-  double fitEpoch(int epoch) {
+  @Override
+  public double fitEpoch(int epoch) {
     List<Integer> order = new ArrayList<>();
     for (int r = 0; r < rounds(); r++) {
       order.add(r);
@@ -229,6 +240,12 @@ final class ParameterAveraging implements AutoCloseable {
     } finally {
       Worker.release(json.value(), worker);
     }
+  }
+
+  /** The driver's network: the averaged parameters after each round. */
+  @Override
+  public MultiLayerNetwork network() {
+    return net;
   }
 
   @Override

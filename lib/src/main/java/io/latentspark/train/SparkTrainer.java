@@ -10,15 +10,11 @@ import io.latentspark.model.EpochStats;
 import io.latentspark.model.InputNormalizer;
 import io.latentspark.model.NetworkFactory;
 import io.latentspark.util.Outputs;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -26,11 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.util.CollectionAccumulator;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains an autoencoder on Spark with parameter averaging: the training split is cut into minibatches of
  * {@code train.batchSizePerWorker}, {@code train.workers} workers fit {@code train.averagingFrequency}
- * minibatches each between parameter (and updater state) averaging rounds - with LatentSpark's own
- * {@link ParameterAveraging} ({@code train.engine = latentspark}) or dl4j-spark's
- * {@link ParameterAveragingTrainingMaster} ({@code dl4j-spark}).
- * After every epoch the driver measures training and validation reconstruction MSE on the executors and
- * writes a checkpoint.
+ * minibatches each between parameter (and updater state) averaging rounds, through the {@link TrainingEngine} of
+ * {@code train.engine}. After every epoch the driver measures training and validation reconstruction MSE on the
+ * executors and tells the {@link EpochListener}s: checkpoints, the progress log, the run's callback and early stopping.
  */
-public final class SparkTrainer {
+public final class SparkTrainer implements Trainer<Dataset<Row>> {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   private final LatentSparkConfig cfg;
@@ -54,15 +44,57 @@ public final class SparkTrainer {
     this.cfg = cfg;
   }
 
+  /** The splits one run trains on and measures with. */
+  private record Splits(Dataset<Row> train, long trainCount, Dataset<Row> trainSample, Dataset<Row> validation, String validationSplit) {}
+
+  /** Where training starts: a fresh network or a checkpoint's, its normalisation and the history so far. */
+  private record Start(MultiLayerNetwork net, InputNormalizer normalizer, List<EpochStats> history) {}
+
   /** Trains on the rows of {@code images} whose split is train; validation rows (or test rows) measure progress. */
-  public AutoencoderModel train(SparkSession spark, Dataset<Row> images, TrainingRun run) {
+  @Override
+  public AutoencoderModel train(Dataset<Row> images, TrainingRun run) {
     ImageSchema.check(images.schema());
     TrainConfig t = cfg.train();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(images.sparkSession().sparkContext());
     Configuration hconf = jsc.hadoopConfiguration();
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
     int threads = t.threadsPerWorker() > 0 ? t.threadsPerWorker() : Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1"));
+    Splits splits = splits(images, run);
+    Start start = start(run, splits.train());
+    MultiLayerNetwork net = start.net();
+    LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches ({}), "
+        + "{} thread(s) per worker", cfg.model().type(), splits.trainCount(), cfg.model().spec().describe(cfg.data().shape()),
+        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine(), threads);
 
+    Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
+    CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
+    WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
+    TrainingSetup setup = new TrainingSetup(jsc, net, splits.train(), splits.trainCount(), start.normalizer(), cfg.data().inputSize(), workers,
+        t.batchSizePerWorker(), t.averagingFrequency(), monitor, cfg.seed());
+    try {
+      if (run.resumeFrom() == null && cfg.model().spec().greedyPretrainEpochs() > 0) {
+        GreedyPretrainer.pretrain(jsc, net, cfg, splits.train().repartition(workers), start.normalizer(),
+            layer -> Dl4jSparkEngine.trainingMaster(setup, t, new Path(scratch, "pretrain-" + layer).toString()));
+      }
+      if (t.divergenceFactor() > 0) {
+        monitor.limit(t.divergenceFactor() * initialScore(net, splits.train(), t.batchSizePerWorker(), start.normalizer()));
+      }
+      try (TrainingEngine engine = engine(setup, new Path(scratch, "dl4j-export").toString())) {
+        preparationSeconds = engine.preparationSeconds();
+        return epochs(engine, splits, start, run, workerScores);
+      }
+    } finally {
+      Outputs.abort(scratch, hconf);
+    }
+  }
+
+  /** As {@link #train(Dataset, TrainingRun)}; {@code spark} is the session of {@code images}. */
+  public AutoencoderModel train(SparkSession spark, Dataset<Row> images, TrainingRun run) {
+    return train(images, run);
+  }
+
+  private Splits splits(Dataset<Row> images, TrainingRun run) {
+    TrainConfig t = cfg.train();
     Dataset<Row> train = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN));
     if (!t.labels().isEmpty()) {
       train = train.where(functions.col(ImageSchema.LABEL).isin(t.labels().toArray()));
@@ -79,132 +111,106 @@ public final class SparkTrainer {
     }
     Dataset<Row> trainSample = t.lossSampleSize() == 0 || t.lossSampleSize() >= trainCount
         ? train : train.sample(false, Math.min(1.0, 1.1 * t.lossSampleSize() / trainCount), cfg.seed()).limit(t.lossSampleSize());
+    return new Splits(train, trainCount, trainSample, validation, valSplit);
+  }
 
-    int inputSize = cfg.data().inputSize();
-    int latent = NetworkFactory.latentLayerIndex(cfg);
+  private Start start(TrainingRun run, Dataset<Row> train) {
     AutoencoderModel resume = run.resumeFrom();
-    InputNormalizer normalizer;
-    MultiLayerNetwork net;
-    List<EpochStats> history = new ArrayList<>();
-    if (resume != null) {
-      checkResumable(resume);
-      normalizer = resume.normalizer();
-      net = resume.network();
-      net.setLearningRate(t.learningRate()); // the run's setting wins over the checkpoint's
-      history.addAll(resume.history());
-      LOG.info("Resuming after epoch {} of {}", history.size(), t.epochs());
-    } else {
-      normalizer = Normalizers.fit(cfg.data(), train);
-      net = new MultiLayerNetwork(NetworkFactory.build(cfg));
+    if (resume == null) {
+      MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
       net.init();
+      return new Start(net, Normalizers.fit(cfg.data(), train), new ArrayList<>());
     }
-    LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches ({}), "
-        + "{} thread(s) per worker", cfg.model().type(), trainCount, cfg.model().spec().describe(cfg.data().shape()),
-        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine(), threads);
+    checkResumable(resume);
+    MultiLayerNetwork net = resume.network();
+    net.setLearningRate(cfg.train().learningRate()); // the run's setting wins over the checkpoint's
+    LOG.info("Resuming after epoch {} of {}", resume.history().size(), cfg.train().epochs());
+    return new Start(net, resume.normalizer(), new ArrayList<>(resume.history()));
+  }
 
-    int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
-    int bs = t.batchSizePerWorker();
-    boolean dl4j = "dl4j-spark".equals(t.engine());
-    JavaRDD<DataSet> batches = dl4j ? train.repartition(workers).javaRDD()
-        .mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer)) : null;
+  /** The engine of train.engine; LatentSpark's shuffles and caches the minibatches here, timed apart from the epochs. */
+  private TrainingEngine engine(TrainingSetup setup, String exportDir) {
+    return "dl4j-spark".equals(cfg.train().engine()) ? new Dl4jSparkEngine(setup, cfg.train(), exportDir) : ParameterAveraging.prepare(setup);
+  }
 
-    Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
-    String exportDir = new Path(scratch, "dl4j-export").toString();
-    CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
-    WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
-    if (resume == null && cfg.model().spec().greedyPretrainEpochs() > 0) {
-      Dataset<Row> spread = train.repartition(workers);
-      try {
-        GreedyPretrainer.pretrain(jsc, net, cfg, spread, normalizer,
-            layer -> trainingMaster(workers, jsc, new Path(scratch, "pretrain-" + layer).toString(), monitor));
-      } catch (RuntimeException e) {
-        Outputs.abort(scratch, hconf);
-        throw e;
+  /** The epoch loop: fit, check, measure, tell the listeners; returns the model after the last epoch (or the best one). */
+  private AutoencoderModel epochs(TrainingEngine engine, Splits splits, Start start, TrainingRun run,
+      CollectionAccumulator<double[]> workerScores) {
+    TrainConfig t = cfg.train();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(splits.train().sparkSession().sparkContext());
+    List<EpochStats> history = start.history();
+    EarlyStopping stopping = t.earlyStoppingPatience() > 0 ? new EarlyStopping(t.earlyStoppingPatience()) : null;
+    List<EpochListener> listeners = listeners(run, splits.validationSplit(), stopping, jsc.hadoopConfiguration());
+    int latent = NetworkFactory.latentLayerIndex(cfg);
+    AutoencoderModel model = new AutoencoderModel(start.net(), start.normalizer(), cfg, run.inputPath(), history);
+    for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
+      workerScores.reset();
+      long begin = System.nanoTime();
+      double score = fitEpoch(engine, epoch, run);
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      MultiLayerNetwork current = engine.network();
+      if (!Double.isFinite(score) || current.params().isNaN().any() || current.params().isInfinite().any()) {
+        throw diverged(epoch, "the averaged parameters or loss are not finite (loss " + score + ")", run);
       }
-    }
-    double initialScore = initialScore(net, train, pixelsIdx, bs, normalizer);
-    if (t.divergenceFactor() > 0) {
-      monitor.limit(t.divergenceFactor() * initialScore);
-    }
-    ParameterAveragingTrainingMaster tm = dl4j ? trainingMaster(workers, jsc, exportDir, monitor) : null;
-    SparkDl4jMultiLayer sparkNet = dl4j ? new SparkDl4jMultiLayer(jsc, net, tm) : null;
-    ParameterAveraging averaging = null;
-
-    AutoencoderModel model = new AutoencoderModel(net, normalizer, cfg, run.inputPath(), history);
-    EarlyStopping stopping = new EarlyStopping(t.earlyStoppingPatience());
-    INDArray bestParams = null;
-    try {
-      if (!dl4j) { // a one-off step, timed apart from the epochs (like the single-JVM reference's batch building)
-        averaging = ParameterAveraging.prepare(jsc, net, train, trainCount, normalizer, inputSize, workers, bs, t.averagingFrequency(),
-            monitor, cfg.seed());
-        preparationSeconds = averaging.preparationSeconds();
+      double[] spread = workerSpread(workerScores.value());
+      Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, start.normalizer(), latent, cfg.data().inputSize()));
+      double valMse = SparkEncoder.meanMse(jsc, snap, splits.validation(), cfg.encode().batchSize())[0];
+      double trainMse = SparkEncoder.meanMse(jsc, snap, splits.trainSample(), cfg.encode().batchSize())[0];
+      snap.destroy();
+      EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, splits.validationSplit(), seconds, splits.trainCount() / seconds,
+          spread[0], spread[1]);
+      history.add(stats);
+      model = new AutoencoderModel(current, start.normalizer(), cfg, run.inputPath(), history);
+      boolean stop = false;
+      for (EpochListener l : listeners) {
+        l.epochEnded(stats, model);
+        stop |= l.stopRequested();
       }
-      for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
-        workerScores.reset();
-        long start = System.nanoTime();
-        double score;
-        try {
-          if (dl4j) {
-            sparkNet.fit(batches); // the first epoch includes exporting the minibatches
-            score = sparkNet.getScore();
-          } else {
-            score = averaging.fitEpoch(epoch);
-          }
-        } catch (Exception e) { // SparkException is checked, but Scala throws it through fit()
-          String divergence = divergenceMessage(e);
-          if (divergence != null) {
-            throw diverged(epoch, divergence, run);
-          }
-          if (e instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IllegalStateException("Training failed in epoch " + epoch + ": " + e.getMessage(), e);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        MultiLayerNetwork current = dl4j ? sparkNet.getNetwork() : net;
-        if (!Double.isFinite(score) || current.params().isNaN().any() || current.params().isInfinite().any()) {
-          throw diverged(epoch, "the averaged parameters or loss are not finite (loss " + score + ")", run);
-        }
-        double[] spread = workerSpread(workerScores.value());
-        Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, normalizer, latent, inputSize));
-        double valMse = SparkEncoder.meanMse(jsc, snap, validation, cfg.encode().batchSize())[0];
-        double trainMse = SparkEncoder.meanMse(jsc, snap, trainSample, cfg.encode().batchSize())[0];
-        snap.destroy();
-        EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, valSplit, seconds, trainCount / seconds, spread[0], spread[1]);
-        history.add(stats);
-        // checkpoint first: once an epoch's line is logged, its checkpoint exists
-        model = new AutoencoderModel(current, normalizer, cfg, run.inputPath(), history);
-        if (run.checkpointDir() != null) {
-          checkpoint(model, run.checkpointDir(), epoch, t.keepCheckpoints(), hconf);
-        }
-        LOG.info(String.format("epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f (workers %.5f-%.5f)  train MSE %.5f  %s MSE %.5f%s",
-            epoch, t.epochs(), seconds, stats.examplesPerSecond(), score, spread[0], spread[1], trainMse, valSplit, valMse,
-            eta(history, t.epochs())));
-        if (run.onEpoch() != null) {
-          run.onEpoch().accept(stats, model);
-        }
-        if (t.earlyStoppingPatience() > 0) {
-          if (stopping.improved(epoch, valMse)) {
-            bestParams = current.params().dup();
-          } else if (stopping.shouldStop(epoch)) {
-            LOG.info("Early stopping after epoch {}: {} MSE has not improved on epoch {}'s {} for {} epoch(s); keeping epoch {}'s parameters",
-                epoch, valSplit, stopping.bestEpoch(), String.format("%.5f", stopping.best()), t.earlyStoppingPatience(), stopping.bestEpoch());
-            current.setParams(bestParams);
-            model = new AutoencoderModel(current, normalizer, cfg, run.inputPath(), history);
-            break;
-          }
-        }
+      if (stop) {
+        LOG.info("Early stopping after epoch {}: {} MSE has not improved on epoch {}'s {} for {} epoch(s); keeping epoch {}'s parameters",
+            epoch, splits.validationSplit(), stopping.bestEpoch(), String.format("%.5f", stopping.best()), t.earlyStoppingPatience(),
+            stopping.bestEpoch());
+        return stopping.best(model);
       }
-    } finally {
-      if (tm != null) {
-        tm.deleteTempFiles(jsc);
-      }
-      if (averaging != null) {
-        averaging.close();
-      }
-      Outputs.abort(scratch, hconf);
     }
     return model;
+  }
+
+  /** In this order: the checkpoint (once an epoch's line is logged, its checkpoint exists), the log line, the run's callback, early stopping. */
+  private List<EpochListener> listeners(TrainingRun run, String validationSplit, EarlyStopping stopping, Configuration hconf) {
+    TrainConfig t = cfg.train();
+    List<EpochListener> listeners = new ArrayList<>();
+    if (run.checkpointDir() != null) {
+      Checkpoints checkpoints = new Checkpoints(run.checkpointDir(), hconf);
+      listeners.add((stats, model) -> checkpoints.save(model, stats.epoch(), t.keepCheckpoints()));
+    }
+    listeners.add((stats, model) -> LOG.info(String.format(
+        "epoch %d/%d  %.1f s  %.0f examples/s  train score %.5f (workers %.5f-%.5f)  train MSE %.5f  %s MSE %.5f%s", stats.epoch(), t.epochs(),
+        stats.seconds(), stats.examplesPerSecond(), stats.trainScore(), stats.workerLossMin(), stats.workerLossMax(), stats.trainMse(),
+        validationSplit, stats.validationMse(), eta(model.history(), t.epochs()))));
+    if (run.onEpoch() != null) {
+      listeners.add((stats, model) -> run.onEpoch().accept(stats, model));
+    }
+    if (stopping != null) {
+      listeners.add(stopping);
+    }
+    return listeners;
+  }
+
+  /** One epoch of the engine, with a worker's divergence (even reported through Spark's task failure) as a clear error. */
+  private static double fitEpoch(TrainingEngine engine, int epoch, TrainingRun run) {
+    try {
+      return engine.fitEpoch(epoch);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it through fit()
+      String divergence = divergenceMessage(e);
+      if (divergence != null) {
+        throw diverged(epoch, divergence, run);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("Training failed in epoch " + epoch + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -215,25 +221,9 @@ public final class SparkTrainer {
     return preparationSeconds;
   }
 
-  /** dl4j-spark's parameter averaging as train.* says, exporting minibatches to {@code exportDir}. */
-  private ParameterAveragingTrainingMaster trainingMaster(int workers, JavaSparkContext jsc, String exportDir, WorkerMonitor monitor) {
-    TrainConfig t = cfg.train();
-    int bs = t.batchSizePerWorker();
-    return new ParameterAveragingTrainingMaster.Builder(workers, bs)
-        .batchSizePerWorker(bs)
-        .averagingFrequency(t.averagingFrequency())
-        .workerPrefetchNumBatches(t.prefetchBatches())
-        .saveUpdater(true)
-        .rngSeed(cfg.seed())
-        .rddTrainingApproach(approach(t.rddTrainingApproach(), jsc))
-        .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
-        .exportDirectory(exportDir)
-        .trainingHooks(monitor)
-        .build();
-  }
-
   /** The network's loss on the first minibatch of the training data, before training: the divergence reference. */
-  private static double initialScore(MultiLayerNetwork net, Dataset<Row> train, int pixelsIdx, int bs, InputNormalizer normalizer) {
+  private static double initialScore(MultiLayerNetwork net, Dataset<Row> train, int bs, InputNormalizer normalizer) {
+    int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     List<Row> first = train.limit(bs).collectAsList();
     DataSet ds = Batches.fromRows(first.iterator(), pixelsIdx, bs, normalizer).next();
     return net.score(ds);
@@ -280,7 +270,7 @@ public final class SparkTrainer {
 
   private static TrainingDivergedException diverged(int epoch, String what, TrainingRun run) {
     String kept = run.checkpointDir() == null || epoch == 1 ? "no checkpoint was written before it"
-        : "the last good checkpoint is " + new Path(run.checkpointDir(), String.format("epoch-%04d", epoch - 1))
+        : "the last good checkpoint is " + new Path(run.checkpointDir(), Checkpoints.name(epoch - 1))
             + " (train --resume continues from it; lower train.learningRate first)";
     return new TrainingDivergedException("Training diverged in epoch " + epoch + ": " + what + "; " + kept);
   }
@@ -327,56 +317,8 @@ public final class SparkTrainer {
     return p;
   }
 
-  /**
-   * export or direct; auto = export unless the default file system is local and the master is not (dl4j-spark
-   * refuses export there, since executors on other machines could not read the local disk).
-   */
-  static RDDTrainingApproach approach(String configured, JavaSparkContext jsc) {
-    switch (configured) {
-      case "export":
-        return RDDTrainingApproach.Export;
-      case "direct":
-        return RDDTrainingApproach.Direct;
-      default:
-        boolean localFs = "file".equals(FileSystem.getDefaultUri(jsc.hadoopConfiguration()).getScheme());
-        boolean localMaster = jsc.master().startsWith("local");
-        RDDTrainingApproach a = localFs && !localMaster ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
-        LOG.info("train.rddTrainingApproach = auto: {} (default file system {}, master {})", a, FileSystem.getDefaultUri(jsc.hadoopConfiguration()),
-            jsc.master());
-        return a;
-    }
-  }
-
   /** The newest checkpoint directory under {@code dir}, or an error saying there is none. */
   public static String latestCheckpoint(String dir, Configuration hconf) {
-    Path root = new Path(dir);
-    try {
-      FileSystem fs = Outputs.fs(root, hconf);
-      FileStatus[] all = fs.exists(root) ? fs.listStatus(root, p -> p.getName().startsWith("epoch-")) : new FileStatus[0];
-      if (all.length == 0) {
-        throw new IllegalArgumentException("Cannot resume: there is no checkpoint (epoch-NNNN) in " + root);
-      }
-      Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      return all[all.length - 1].getPath().toString();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot list checkpoints in " + root + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Saves {@code epoch-NNNN} under {@code dir} and deletes all but the newest {@code keep} checkpoints. */
-  static void checkpoint(AutoencoderModel model, String dir, int epoch, int keep, Configuration hconf) {
-    String name = String.format("epoch-%04d", epoch);
-    model.save(new Path(dir, name).toString(), hconf, true);
-    try {
-      Path root = new Path(dir);
-      FileSystem fs = Outputs.fs(root, hconf);
-      FileStatus[] all = fs.listStatus(root, p -> p.getName().startsWith("epoch-"));
-      Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      for (int i = 0; i < all.length - keep; i++) {
-        fs.delete(all[i].getPath(), true);
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot prune old checkpoints in {}: {}", dir, e.getMessage());
-    }
+    return new Checkpoints(dir, hconf).latest();
   }
 }

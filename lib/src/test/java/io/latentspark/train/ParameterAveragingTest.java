@@ -65,7 +65,7 @@ class ParameterAveragingTest extends SparkTestBase {
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     WorkerMonitor monitor = new WorkerMonitor(jsc.sc().collectionAccumulator(), 1);
-    return ParameterAveraging.prepare(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, monitor, 7);
+    return ParameterAveraging.prepare(new TrainingSetup(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, monitor, 7));
   }
 
   @Test
