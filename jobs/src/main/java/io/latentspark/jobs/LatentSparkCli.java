@@ -52,7 +52,8 @@ public final class LatentSparkCli implements Runnable {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set train.epochs=5 (repeatable; applied after --config).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory (local path or file:, hdfs:, s3a: URI).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (local path or file:, hdfs:, s3a: URI); required by "
+        + "every command that writes.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace outputs that already exist (default: refuse).")
@@ -72,8 +73,16 @@ public final class LatentSparkCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** false for commands that write nothing (they take no --out). */
+    boolean writes() {
+      return true;
+    }
+
     @Override
     public Integer call() {
+      if (writes() && common.out == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+      }
       LatentSparkConfig cfg = common.load(); // validate before starting Spark
       io.latentspark.util.MemoryProbe memory = io.latentspark.util.MemoryProbe.start(200);
       SparkSession.Builder builder = SparkSession.builder().appName("latentspark " + getClass().getSimpleName().toLowerCase());
@@ -88,7 +97,7 @@ public final class LatentSparkCli implements Runnable {
           ui.isDefined() ? ui.get() : "off (spark.ui.enabled = false; submit/local.sh turns it on with LS_UI=true)");
       try {
         PrintWriter out = spec.commandLine().getOut();
-        String result = run(spark, cfg, new RunLayout(common.out));
+        String result = run(spark, cfg, common.out == null ? null : new RunLayout(common.out));
         out.println("memory (this JVM; the executors in local mode): " + memory.peaks());
         out.println(result); // last: bench's JSON line must be the final line
         out.flush();
@@ -311,8 +320,13 @@ public final class LatentSparkCli implements Runnable {
 
   @Command(name = "bench", mixinStandardHelpOptions = true,
       description = "Train and encode the configured model both in this JVM (all cores) and on Spark, and compare throughput, "
-          + "validation MSE and FLOP utilisation. The last output line is one JSON object. --out is not written.")
+          + "validation MSE and FLOP utilisation. The last output line is one JSON object. Writes nothing (no --out).")
   static final class Bench extends Job {
+    @Override
+    boolean writes() {
+      return false;
+    }
+
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       return io.latentspark.pipeline.Benchmark.run(spark, cfg).report();
@@ -321,8 +335,13 @@ public final class LatentSparkCli implements Runnable {
 
   @Command(name = "preflight", mixinStandardHelpOptions = true,
       description = "Run a tiny job on every executor and report JDK, ND4J backend and native library load, BLAS, CPU features, "
-          + "cores, heap and off-heap limits; fails if any executor cannot load the native backend. --out is not written.")
+          + "cores, heap and off-heap limits; fails if any executor cannot load the native backend. Writes nothing (no --out).")
   static final class PreflightCheck extends Job {
+    @Override
+    boolean writes() {
+      return false;
+    }
+
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       var reports = io.latentspark.ops.Preflight.run(spark);

@@ -97,10 +97,21 @@ class LatentSparkCliTest {
     assertTrue(unknown.err().startsWith("error: Unknown setting model.latent"), unknown.err());
   }
 
+  /** A command that writes needs --out; one that writes nothing (preflight, bench) runs without it. */
+  @Test
+  void onlyCommandsThatWriteRequireOut() {
+    Run train = run(tiny("train"));
+    assertEquals(2, train.exit());
+    assertTrue(train.err().startsWith("Missing required option: '--out=DIR'"), train.err());
+    Run preflight = run("preflight");
+    assertEquals(0, preflight.exit(), preflight.err());
+    assertTrue(preflight.out().contains("executor(s) ready"), preflight.out());
+  }
+
   /** The bench command runs both trainings and ends with one JSON line holding the keys scripts read (no timing asserted). */
   @Test
   void benchEndsWithAJsonLine(@TempDir Path dir) {
-    Run r = run(tiny("bench", "--out", dir.toString(), "--set", "train.workers=2", "--set", "train.batchSizePerWorker=16"));
+    Run r = run(tiny("bench", "--set", "train.workers=2", "--set", "train.batchSizePerWorker=16"));
     assertEquals(0, r.exit(), r.err());
     String last = lastLine(r.out());
     JsonNode json = Json.read(last);

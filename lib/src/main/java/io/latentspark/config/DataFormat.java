@@ -4,16 +4,6 @@ import io.latentspark.spec.Choice;
 
 /** Where images come from ({@code data.format}). */
 public enum DataFormat implements Choice {
-  SYNTHETIC("synthetic"), IDX("idx"), IMAGE_FOLDER("image-folder"), PARQUET("parquet");
+  SYNTHETIC, IDX, IMAGE_FOLDER, PARQUET;
 
-  private final String name;
-
-  DataFormat(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String configName() {
-    return name;
-  }
 }

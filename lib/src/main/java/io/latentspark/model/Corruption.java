@@ -83,7 +83,7 @@ public final class Corruption implements IDropout {
       }
       case "occlusion" -> {
         int n = (int) input.size(0);
-        int per = (int) input.size(1);
+        int per = (int) (input.length() / n); // flat rows or NCHW feature maps: the same c-order layout
         int h = Math.max(1, (int) Math.round(size * height));
         int w = Math.max(1, (int) Math.round(size * width));
         float[] mask = new float[n * per];
@@ -99,7 +99,7 @@ public final class Corruption implements IDropout {
             }
           }
         }
-        keep = Nd4j.create(mask, new long[] {n, per}, 'c').castTo(input.dataType());
+        keep = Nd4j.create(mask, input.shape(), 'c').castTo(input.dataType());
         return result.assign(input.mul(keep));
       }
       default -> throw new IllegalStateException("Unknown corruption " + kind);

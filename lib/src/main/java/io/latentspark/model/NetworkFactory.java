@@ -127,8 +127,12 @@ public final class NetworkFactory {
       return new OutputLayer.Builder(loss(o.loss())).nIn(o.nIn()).nOut(o.nOut()).activation(activation(o.activation()))
           .weightInit(WeightInit.XAVIER).build();
     } else if (step instanceof LayerSpec.Conv c) {
-      return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(2, 2).convolutionMode(ConvolutionMode.Same).nOut(c.nOut())
-          .activation(activation(c.activation())).build();
+      ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+          .nOut(c.nOut()).activation(activation(c.activation()));
+      if (c.corruption() != null) {
+        conv.dropOut(corruption(c.corruption(), shape));
+      }
+      return conv.build();
     } else if (step instanceof LayerSpec.Deconv d) {
       Deconvolution2D.Builder up = new Deconvolution2D.Builder(d.kernel(), d.kernel()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
           .nOut(d.nOut()).activation(activation(d.activation()));
@@ -171,13 +175,12 @@ public final class NetworkFactory {
     return new LSTM.Builder().nIn(nIn).nOut(units).activation(Activation.TANH).build();
   }
 
-  static IUpdater updater(String optimizer, double lr) {
+  static IUpdater updater(io.latentspark.config.Optimizer optimizer, double lr) {
     return switch (optimizer) {
-      case "adam" -> new Adam(lr);
-      case "nesterovs" -> new Nesterovs(lr, 0.9);
-      case "rmsprop" -> new RmsProp(lr);
-      case "sgd" -> new Sgd(lr);
-      default -> throw new IllegalArgumentException("Unknown train.optimizer " + optimizer);
+      case ADAM -> new Adam(lr);
+      case NESTEROVS -> new Nesterovs(lr, 0.9);
+      case RMSPROP -> new RmsProp(lr);
+      case SGD -> new Sgd(lr);
     };
   }
 

@@ -35,7 +35,7 @@ public final class MemoryPlan {
     long widths = size.activationsPerExample();
     int batch = cfg.train().batchSizePerWorker();
     int prefetch = cfg.train().prefetchBatches();
-    boolean adam = cfg.train().optimizer().equals("adam") || cfg.train().optimizer().equals("rmsprop");
+    boolean adam = cfg.train().optimizer() == io.latentspark.config.Optimizer.ADAM || cfg.train().optimizer() == io.latentspark.config.Optimizer.RMSPROP;
     long stateCopies = 2 /* params + gradients */ + (adam ? 2 : 1) /* updater state */ + 2 /* broadcast + averaging copies */;
     long paramBytes = params * 4 * stateCopies;
     long activationBytes = (long) batch * widths * 4 * 3; // forward, backward, workspace slack
@@ -46,7 +46,7 @@ public final class MemoryPlan {
     long maxPhysical = heapBytes + offHeap + (384L << 20);
     List<String> why = new ArrayList<>();
     why.add(String.format("model: %,d parameters (%s: %s), batch %d per worker, %d prefetched, optimizer %s", params, cfg.model().type(),
-        cfg.model().spec().describe(cfg.data().shape()), batch, prefetch, cfg.train().optimizer()));
+        cfg.model().spec().describe(cfg.data().shape()), batch, prefetch, cfg.train().optimizer().configName()));
     why.add(String.format("per task: parameters x %d copies (params, gradients, updater state, broadcast, averaging) = %d MiB; "
         + "activations batch x %,d units x 4 B x 3 = %d MiB; prefetched minibatches = %d MiB; total %d MiB",
         stateCopies, paramBytes >> 20, widths, activationBytes >> 20, prefetchBytes >> 20, perTask >> 20));

@@ -142,7 +142,7 @@ public final class Benchmark {
       long examples = (long) train.size() * epochs;
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
-          cfg.train().batchSizePerWorker(), cores, cfg.train().engine(), trainer.preparationSeconds(), epochRates(local),
+          cfg.train().batchSizePerWorker(), cores, cfg.train().engine().configName(), trainer.preparationSeconds(), epochRates(local),
           epochRates(distributed));
     } finally {
       loaded.unpersist();

@@ -10,7 +10,7 @@ import java.util.Optional;
  * it needs a new {@link LayerSpec}), registered in {@link ModelTypes}.
  */
 public sealed interface AutoencoderSpec extends Serializable
-    permits DenseFamilySpec, ConvSpec, VaeSpec, Seq2SeqSpec {
+    permits DenseFamilySpec, ConvSpec, ConvDenoisingSpec, VaeSpec, Seq2SeqSpec {
 
   /** The {@code model.type} word. */
   String type();
@@ -55,8 +55,10 @@ public sealed interface AutoencoderSpec extends Serializable
     return false;
   }
 
-  /** The report's caption of the reconstruction grid. */
+  /** The report's caption of the reconstruction grid (a model trained on corrupted images is shown corrupted ones). */
   default String reconstructionsCaption() {
-    return "Test images (upper row of each pair) and the autoencoder's reconstructions (lower row).";
+    return trainingCorruption().map(c -> "Test images corrupted as in training (" + c.describe()
+        + ", top row of each group), the autoencoder's output (middle) and the clean images (bottom).")
+        .orElse("Test images (upper row of each pair) and the autoencoder's reconstructions (lower row).");
   }
 }

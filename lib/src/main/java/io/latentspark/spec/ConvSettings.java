@@ -40,16 +40,20 @@ public record ConvSettings(List<Integer> channels, int kernel) implements Serial
     }
   }
 
-  /** The convolutional network; {@code variational} puts a [mu | log-variance] layer and the sampler at the code. */
-  NetworkPlan plan(NetworkSettings n, ImageShape shape, boolean variational, double beta, ReconstructionLoss loss) {
+  /**
+   * The convolutional network; {@code variational} puts a [mu | log-variance] layer and the sampler at the code;
+   * {@code corruption} (may be null) is applied to the first convolution's input while training.
+   */
+  NetworkPlan plan(NetworkSettings n, ImageShape shape, boolean variational, double beta, ReconstructionLoss loss,
+      CorruptionSettings corruption) {
     Activation hidden = n.activation();
     int count = channels.size();
     int h = shape.height() >> count;
     int w = shape.width() >> count;
     int last = channels.get(count - 1);
     NetworkPlan.Builder plan = new NetworkPlan.Builder(shape, NetworkPlan.Input.FLAT_IMAGE, hidden);
-    for (int c : channels) {
-      plan.add(new LayerSpec.Conv(c, kernel, hidden));
+    for (int i = 0; i < count; i++) {
+      plan.add(new LayerSpec.Conv(channels.get(i), kernel, hidden, i == 0 ? corruption : null));
     }
     if (variational) {
       plan.add(new LayerSpec.Dense(0, 2 * n.latentSize(), Activation.IDENTITY, true, null));

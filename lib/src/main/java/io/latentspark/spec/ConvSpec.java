@@ -15,7 +15,7 @@ public record ConvSpec(NetworkSettings network, ConvSettings conv) implements Au
 
   @Override
   public NetworkPlan plan(ImageShape shape) {
-    return conv.plan(network, shape, false, 0, reconstructionLoss());
+    return conv.plan(network, shape, false, 0, reconstructionLoss(), null);
   }
 
   @Override

@@ -22,10 +22,4 @@ public record DenoisingSpec(NetworkSettings network, CorruptionSettings corrupti
   public Optional<CorruptionSettings> trainingCorruption() {
     return Optional.of(corruption);
   }
-
-  @Override
-  public String reconstructionsCaption() {
-    return "Test images corrupted as in training (" + corruption.describe()
-        + ", top row of each group), the autoencoder's output (middle) and the clean images (bottom).";
-  }
 }

@@ -24,8 +24,8 @@ public sealed interface LayerSpec extends Serializable {
   /** A dense output layer computing the reconstruction loss. */
   record DenseOutput(int nIn, int nOut, Activation activation, ReconstructionLoss loss) implements LayerSpec {}
 
-  /** A stride-2 "same" convolution (halves height and width). */
-  record Conv(int nOut, int kernel, Activation activation) implements LayerSpec {}
+  /** A stride-2 "same" convolution (halves height and width); {@code corruption} (may be null) is applied to its input while training. */
+  record Conv(int nOut, int kernel, Activation activation, CorruptionSettings corruption) implements LayerSpec {}
 
   /** A stride-2 "same" transposed convolution (doubles height and width). */
   record Deconv(int nOut, int kernel, Activation activation, boolean xavier) implements LayerSpec {}

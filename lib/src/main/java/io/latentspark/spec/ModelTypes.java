@@ -23,6 +23,7 @@ public final class ModelTypes {
     TYPES.put(ContractiveSpec.TYPE, ContractiveSpec::read);
     TYPES.put(StackedSpec.TYPE, StackedSpec::read);
     TYPES.put(ConvSpec.TYPE, ConvSpec::read);
+    TYPES.put(ConvDenoisingSpec.TYPE, ConvDenoisingSpec::read);
     TYPES.put(VaeSpec.TYPE, VaeSpec::read);
     TYPES.put(Seq2SeqSpec.TYPE, Seq2SeqSpec::read);
   }

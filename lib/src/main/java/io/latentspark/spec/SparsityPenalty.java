@@ -2,16 +2,6 @@ package io.latentspark.spec;
 
 /** The sparsity penalty of a sparse autoencoder ({@code model.sparsity.penalty}). */
 public enum SparsityPenalty implements Choice {
-  KL("kl"), L1("l1"), L2("l2"), K_SPARSE("k-sparse");
+  KL, L1, L2, K_SPARSE;
 
-  private final String name;
-
-  SparsityPenalty(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String configName() {
-    return name;
-  }
 }

@@ -2,16 +2,6 @@ package io.latentspark.spec;
 
 /** The encoder and decoder of a VAE ({@code model.vae.architecture}). */
 public enum VaeArchitecture implements Choice {
-  DENSE("dense"), CONV("conv");
+  DENSE, CONV;
 
-  private final String name;
-
-  VaeArchitecture(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String configName() {
-    return name;
-  }
 }

@@ -28,7 +28,7 @@ public record VaeSpec(NetworkSettings network, VaeArchitecture architecture, dou
   @Override
   public NetworkPlan plan(ImageShape shape) {
     if (conv != null) {
-      return conv.plan(network, shape, true, beta, reconstructionLoss());
+      return conv.plan(network, shape, true, beta, reconstructionLoss(), null);
     }
     return DenseFamilySpec.densePlan(network, shape, null, (plan, nIn, corruption) -> {
       plan.add(new LayerSpec.Dense(nIn, 2 * network.latentSize(), Activation.IDENTITY, true, corruption));

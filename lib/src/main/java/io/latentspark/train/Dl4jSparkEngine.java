@@ -27,7 +27,8 @@ final class Dl4jSparkEngine implements TrainingEngine {
     this.jsc = s.jsc();
     int pixelsIdx = s.train().schema().fieldIndex(io.latentspark.data.ImageSchema.PIXELS);
     int bs = s.batchSize();
-    this.batches = s.train().repartition(s.workers()).javaRDD().mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, s.normalizer()));
+    io.latentspark.model.InputNormalizer normalizer = s.normalizer(); // the closure must not capture the setup (it holds the context)
+    this.batches = s.train().repartition(s.workers()).javaRDD().mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer));
     this.master = trainingMaster(s, t, exportDir);
     this.sparkNet = new SparkDl4jMultiLayer(jsc, s.net(), master);
   }
@@ -72,11 +73,11 @@ final class Dl4jSparkEngine implements TrainingEngine {
    * export or direct; auto = export unless the default file system is local and the master is not (dl4j-spark
    * refuses export there, since executors on other machines could not read the local disk).
    */
-  static RDDTrainingApproach approach(String configured, JavaSparkContext jsc) {
+  static RDDTrainingApproach approach(io.latentspark.config.RddApproach configured, JavaSparkContext jsc) {
     switch (configured) {
-      case "export":
+      case EXPORT:
         return RDDTrainingApproach.Export;
-      case "direct":
+      case DIRECT:
         return RDDTrainingApproach.Direct;
       default:
         boolean localFs = "file".equals(FileSystem.getDefaultUri(jsc.hadoopConfiguration()).getScheme());

@@ -64,7 +64,7 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
     MultiLayerNetwork net = start.net();
     LOG.info("Training {} autoencoder on {} images, layers {}, {} parameters, {} workers x batch {}, averaging every {} batches ({}), "
         + "{} thread(s) per worker", cfg.model().type(), splits.trainCount(), cfg.model().spec().describe(cfg.data().shape()),
-        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine(), threads);
+        net.numParams(), workers, t.batchSizePerWorker(), t.averagingFrequency(), t.engine().configName(), threads);
 
     Path scratch = scratchDir(run.scratchDir() != null ? run.scratchDir() : t.scratchDir(), hconf, jsc.sc().applicationId());
     CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
@@ -130,7 +130,7 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
 
   /** The engine of train.engine; LatentSpark's shuffles and caches the minibatches here, timed apart from the epochs. */
   private TrainingEngine engine(TrainingSetup setup, String exportDir) {
-    return "dl4j-spark".equals(cfg.train().engine()) ? new Dl4jSparkEngine(setup, cfg.train(), exportDir) : ParameterAveraging.prepare(setup);
+    return cfg.train().engine() == io.latentspark.config.EngineKind.DL4J_SPARK ? new Dl4jSparkEngine(setup, cfg.train(), exportDir) : ParameterAveraging.prepare(setup);
   }
 
   /** The epoch loop: fit, check, measure, tell the listeners; returns the model after the last epoch (or the best one). */

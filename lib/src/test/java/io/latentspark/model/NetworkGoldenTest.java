@@ -37,6 +37,7 @@ class NetworkGoldenTest {
     c.put("conv", List.of("model.type=conv", "model.activation=leakyrelu"));
     c.put("conv-rgb", List.of("model.type=conv", "data.channels=3", "data.height=32", "data.width=32", "model.conv.channels=[8,16,32]",
         "model.conv.kernel=5"));
+    c.put("conv-denoising", List.of("model.type=conv-denoising", "model.corruption.type=gaussian", "model.corruption.amount=0.1"));
     c.put("vae-dense", List.of("model.type=vae", "model.loss=bce"));
     c.put("vae-conv", List.of("model.type=vae", "model.vae.architecture=conv", "model.vae.beta=0.5"));
     c.put("seq2seq", List.of("model.type=seq2seq", "model.seq2seq.hidden=16", "model.activation=elu"));

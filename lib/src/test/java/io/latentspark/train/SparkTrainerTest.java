@@ -179,6 +179,45 @@ class SparkTrainerTest extends SparkTestBase {
     assertTrue(r.cleanReconstructionMse() <= r.denoisedMse() * 1.05, "clean input reconstructs at least about as well: " + r);
   }
 
+  /**
+   * A convolutional denoising model (the type added as one spec class) corrupts only its first convolution's input
+   * while training, trains on Spark, round-trips, and reconstructs corrupted images better than the same
+   * convolutional network trained on clean ones.
+   */
+  @Test
+  void convolutionalDenoisingAutoencoderTrainsOnSparkAndRemovesItsCorruption(@TempDir Path dir) {
+    String[] conv = {"model.conv.channels=[8, 16]", "model.corruption.type=masking", "model.corruption.amount=0.5", "train.epochs=10",
+        "train.learningRate=0.01", "train.workers=2"};
+    LatentSparkConfig cfg = small(concat(conv, "model.type=conv-denoising"));
+    var conf = io.latentspark.model.NetworkFactory.build(cfg);
+    var expected = new io.latentspark.model.Corruption("masking", 0.5, 0.4, 1, 16, 16);
+    assertEquals(expected, ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf.getConf(0).getLayer()).getIDropout(), "first convolution");
+    for (int i = 1; i < conf.getConfs().size(); i++) {
+      if (conf.getConf(i).getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
+        assertEquals(null, b.getIDropout(), "layer " + i + " trains on clean activations");
+      }
+    }
+    Dataset<Row> images = ImageSources.load(spark, cfg.data(), cfg.seed()).images().cache();
+    AutoencoderModel m = new SparkTrainer(cfg).train(spark, images, new TrainingRun("synthetic", null, null, null));
+    List<EpochStats> h = m.history();
+    assertTrue(h.get(9).validationMse() < 0.8 * h.get(0).validationMse(), "validation MSE must fall: " + h);
+    List<float[]> probe = pixels(images.where("split = 'test'").limit(20).collectAsList());
+    ModelRoundTrip.check(m, dir.resolve("model").toString(), probe);
+    var corruption = io.latentspark.model.NetworkFactory.corruption(cfg.model(), cfg.data());
+    var denoiser = io.latentspark.analysis.Denoising.run(m, images, ImageSchema.TEST, corruption, 64);
+    AutoencoderModel plain = new SparkTrainer(small(concat(conv, "model.type=conv"))).train(images, new TrainingRun("synthetic", null, null, null));
+    var baseline = io.latentspark.analysis.Denoising.run(plain, images, ImageSchema.TEST, corruption, 64);
+    assertEquals(200, denoiser.rows());
+    assertTrue(denoiser.denoisedMse() < baseline.denoisedMse(), "from half-masked images: denoiser " + denoiser + " vs conv " + baseline);
+    images.unpersist();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
+  }
+
   /** A sparse (KL) model trains on Spark, its custom layer survives save/load, and its codes are sparser than a dense model's. */
   @Test
   void sparseAutoencoderTrainsOnSparkWithItsPenalty(@TempDir Path dir) {
