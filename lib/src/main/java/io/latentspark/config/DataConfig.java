@@ -9,15 +9,15 @@ public record DataConfig(
     int height,
     int width,
     int channels,
-    String resizeMode,
+    ResizeMode resizeMode,
     double validationFraction,
     double testFraction,
     int limitPerSplit,
-    String onError,
-    String channelMismatch,
-    String cache,
+    OnError onError,
+    ChannelMismatch channelMismatch,
+    CacheLevel cache,
     int partitions,
-    String normalize,
+    Normalization normalize,
     String parquetImageColumn,
     String parquetLabelColumn,
     String parquetIdColumn,
@@ -29,7 +29,7 @@ public record DataConfig(
 
   /** true when bad images are quarantined instead of failing the run. */
   public boolean skipBadInput() {
-    return onError.equals("skip");
+    return onError == OnError.SKIP;
   }
 
   /** Pixels per image: height x width x channels. */
@@ -77,15 +77,15 @@ public record DataConfig(
         height,
         width,
         channels,
-        s.oneOf("resizeMode", "stretch", "center-crop"),
+        s.choice("resizeMode", java.util.List.of(ResizeMode.values())),
         validation,
         test,
         s.nonNegativeInt("limitPerSplit"),
-        s.oneOf("onError", "fail", "skip"),
-        s.oneOf("channelMismatch", "convert", "reject"),
-        s.oneOf("cache", "memory-and-disk", "disk", "none"),
+        s.choice("onError", java.util.List.of(OnError.values())),
+        s.choice("channelMismatch", java.util.List.of(ChannelMismatch.values())),
+        s.choice("cache", java.util.List.of(CacheLevel.values())),
         s.nonNegativeInt("partitions"),
-        s.oneOf("normalize", "unit", "standardize"),
+        s.choice("normalize", java.util.List.of(Normalization.values())),
         imageColumn,
         pq.string("labelColumn"),
         pq.string("idColumn"),

@@ -49,7 +49,7 @@ public final class LatentSparkConfig implements Serializable {
     this.anomaly = AnomalyConfig.read(root.section("anomaly"));
     this.search = SearchConfig.read(root.section("search"));
     this.impute = ImputeConfig.read(root.section("impute"));
-    if (data.normalize().equals("standardize") && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
+    if (data.normalize() == Normalization.STANDARDIZE && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
     model.spec().validate(data.shape(), ConfigError::invalid);

@@ -18,7 +18,7 @@ public record DecodeOptions(int height, int width, int channels, boolean convert
 
   /** How images are decoded for {@code data} ({@code data.height}, {@code width}, {@code channels}, {@code channelMismatch}, {@code resizeMode}). */
   public static DecodeOptions of(DataConfig data) {
-    return new DecodeOptions(data.height(), data.width(), data.channels(), data.channelMismatch().equals("convert"),
-        data.resizeMode().equals("center-crop"));
+    return new DecodeOptions(data.height(), data.width(), data.channels(), data.channelMismatch() == io.latentspark.config.ChannelMismatch.CONVERT,
+        data.resizeMode() == io.latentspark.config.ResizeMode.CENTER_CROP);
   }
 }

@@ -76,9 +76,9 @@ public final class ImageSources {
 
   static StorageLevel storageLevel(DataConfig cfg) {
     return switch (cfg.cache()) {
-      case "memory-and-disk" -> StorageLevel.MEMORY_AND_DISK();
-      case "disk" -> StorageLevel.DISK_ONLY();
-      default -> null;
+      case MEMORY_AND_DISK -> StorageLevel.MEMORY_AND_DISK();
+      case DISK -> StorageLevel.DISK_ONLY();
+      case NONE -> null;
     };
   }
 

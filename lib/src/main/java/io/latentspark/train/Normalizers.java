@@ -11,7 +11,7 @@ public final class Normalizers {
   private Normalizers() {}
 
   public static InputNormalizer fit(DataConfig cfg, Dataset<Row> train) {
-    if (cfg.normalize().equals("unit")) {
+    if (cfg.normalize() == io.latentspark.config.Normalization.UNIT) {
       return InputNormalizer.unit();
     }
     int n = cfg.inputSize();
