@@ -65,6 +65,17 @@ public final class InputNormalizer implements Serializable {
     return values;
   }
 
+  /** Normalises {@code rows} (images of {@code width} values one after another) in place and returns it. */
+  public float[] apply(float[] rows, int width) {
+    if (mean != null) {
+      for (int i = 0; i < rows.length; i++) {
+        int k = i % width;
+        rows[i] = (rows[i] - mean[k]) / std[k];
+      }
+    }
+    return rows;
+  }
+
   public String toJson() {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("type", type);

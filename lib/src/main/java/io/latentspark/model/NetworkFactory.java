@@ -184,8 +184,12 @@ public final class NetworkFactory {
     };
   }
 
-  /** DL4J's activation of the same name. */
-  public static Activation activation(io.latentspark.spec.Activation a) {
-    return Activation.valueOf(a.name());
+  /** The activation function of {@code a}: LatentSpark's for ReLU and sigmoid (see {@link FastActivations}), else DL4J's. */
+  public static org.nd4j.linalg.activations.IActivation activation(io.latentspark.spec.Activation a) {
+    return switch (a) {
+      case RELU -> new FastActivations.Relu();
+      case SIGMOID -> new FastActivations.Sigmoid();
+      default -> Activation.valueOf(a.name()).getActivationFunction();
+    };
   }
 }

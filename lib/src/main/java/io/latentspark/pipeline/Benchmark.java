@@ -11,7 +11,7 @@ import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.EpochStats;
 import io.latentspark.train.LocalTrainer;
 import io.latentspark.train.SparkTrainer;
-import io.latentspark.train.ThreadSettings;
+import io.latentspark.model.ThreadSettings;
 import io.latentspark.train.TrainingRun;
 import io.latentspark.util.Json;
 import java.util.ArrayList;
@@ -34,14 +34,17 @@ public final class Benchmark {
       double singleJvmExamplesPerS, double sparkExamplesPerS, double singleJvmValMse, double sparkValMse,
       double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
       int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads, String sparkEngine,
-      double sparkPrepareSeconds, double[] singleJvmEpochRates, double[] sparkEpochRates) {
+      double sparkPrepareSeconds, double[] singleJvmEpochRates, double[] sparkEpochRates, Roofline roofline,
+      io.latentspark.model.TrainingProbe.Result probe) {
 
+    /** Achieved training FLOP/s of the single JVM over the machine's GEMM ceiling at its minibatch shape (all cores). */
     public double singleJvmFlopUtilisation() {
-      return trainFlopsPerExample * singleJvmExamplesPerS / (sgemmGflops * 1e9);
+      return trainFlopsPerExample * singleJvmExamplesPerS / (roofline.machineGflops() * 1e9);
     }
 
+    /** Achieved training FLOP/s on Spark over one core's GEMM ceiling at a worker's minibatch shape, times the workers. */
     public double sparkFlopUtilisation() {
-      return trainFlopsPerExample * sparkExamplesPerS / (sgemmGflops * 1e9);
+      return trainFlopsPerExample * sparkExamplesPerS / (roofline.perCoreGflops() * sparkWorkers * 1e9);
     }
 
     /** A side-by-side table of the figures, then the JSON line (last, for scripts). */
@@ -61,8 +64,14 @@ public final class Benchmark {
               sparkEncodePerS / singleJvmEncodePerS),
           String.format("%-28s %13.1f%% %13.1f%%", "FLOP utilisation (training)", 100 * singleJvmFlopUtilisation(),
               100 * sparkFlopUtilisation()),
-          String.format("sgemm %.1f GFLOP/s (1024x1024, %d threads); training %.2f MFLOP per example", sgemmGflops,
-              singleJvmThreads, trainFlopsPerExample / 1e6),
+          String.format("%-28s %14.0f %14.0f", "training examples/s per core", singleJvmExamplesPerS / singleJvmThreads,
+              sparkExamplesPerS / sparkWorkers),
+          String.format("GEMM ceiling (best of 5, warmed up): %.1f GFLOP/s on 1 thread at %s (a worker's first layer), %.1f on %d threads "
+              + "at the single JVM's batch; 1024^3 on %d threads %.1f", roofline.perCoreGflops(), roofline.workerShape(), roofline.machineGflops(),
+              singleJvmThreads, singleJvmThreads, sgemmGflops),
+          String.format("training %.2f MFLOP per example; one iteration on 1 thread at batch %d: %.2f ms (%.0f examples/s), with DL4J's own "
+              + "ReLU/sigmoid %.2f ms (%.0f examples/s)", trainFlopsPerExample / 1e6, probe.batch(), probe.msPerIteration(),
+              probe.examplesPerSecond(), probe.msPerIterationDl4jActivations(), probe.examplesPerSecondDl4jActivations()),
           json());
     }
 
@@ -99,8 +108,28 @@ public final class Benchmark {
       java.util.Arrays.stream(singleJvmEpochRates).forEach(single::add);
       var distributed = n.putArray("spark_epoch_examples_per_s");
       java.util.Arrays.stream(sparkEpochRates).forEach(distributed::add);
+      n.put("spark_examples_per_s_per_core", sparkExamplesPerS / sparkWorkers);
+      n.put("roofline_gflops_per_core", roofline.perCoreGflops());
+      n.put("roofline_gflops_machine", roofline.machineGflops());
+      n.put("roofline_worker_shape", roofline.workerShape());
+      n.put("iteration_ms_1thread", probe.msPerIteration());
+      n.put("iteration_ms_1thread_dl4j_activations", probe.msPerIterationDl4jActivations());
       return n.toString();
     }
+  }
+
+  /**
+   * The GEMM ceilings training is compared with, measured in this JVM before any training: one thread at a worker's
+   * largest minibatch product (what one Spark task runs) and all cores at the single JVM's.
+   */
+  public record Roofline(double perCoreGflops, double machineGflops, String workerShape) {}
+
+  static Roofline roofline(LatentSparkConfig cfg, int batchPerWorker, int globalBatch, int cores) {
+    int in = cfg.data().inputSize();
+    int widest = cfg.plan().layers().stream().mapToInt(l -> l instanceof io.latentspark.spec.LayerSpec.Dense d ? d.nOut() : 0).max().orElse(in);
+    double perCore = io.latentspark.model.NativeBackend.gemmGflops(batchPerWorker, in, widest, 1, 5);
+    double machine = io.latentspark.model.NativeBackend.gemmGflops(globalBatch, in, widest, cores, 5);
+    return new Roofline(perCore, machine, batchPerWorker + "x" + in + "x" + widest);
   }
 
   /**
@@ -121,8 +150,10 @@ public final class Benchmark {
       List<float[]> all = new ArrayList<>(train);
       all.addAll(validation);
 
+      Roofline roofline = roofline(cfg, cfg.train().batchSizePerWorker(), globalBatch, cores);
+      var probe = io.latentspark.model.TrainingProbe.measure(cfg, cfg.train().batchSizePerWorker(), 1, 5, 20);
+      double gflops = io.latentspark.model.NativeBackend.gemmGflops(1024, 1024, 1024, cores, 3);
       ThreadSettings.apply(cores);
-      double gflops = sgemmGflops(1024, 10);
 
       LatentSparkConfig single = cfg.withOverrides(List.of("train.batchSizePerWorker=" + globalBatch));
       AutoencoderModel local = new LocalTrainer(single).train(train, "benchmark");
@@ -143,7 +174,7 @@ public final class Benchmark {
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
           cfg.train().batchSizePerWorker(), cores, cfg.train().engine().configName(), trainer.preparationSeconds(), epochRates(local),
-          epochRates(distributed));
+          epochRates(distributed), roofline, probe);
     } finally {
       loaded.unpersist();
     }
@@ -174,10 +205,6 @@ public final class Benchmark {
     return 6 * macs;
   }
 
-  /** Single-precision matrix multiply rate of this JVM with its current ND4J thread settings, in GFLOP/s. */
-  public static double sgemmGflops(int n, int reps) {
-    return io.latentspark.model.NativeBackend.sgemmGflops(n, reps);
-  }
 
   private static double encodeRate(AutoencoderModel m, List<float[]> rows, int batch) {
     BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(m));

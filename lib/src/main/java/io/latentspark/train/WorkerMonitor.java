@@ -1,5 +1,6 @@
 package io.latentspark.train;
 
+import io.latentspark.model.ThreadSettings;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The DL4J network every model type builds is the one the first design built: its configuration JSON (layers,
  * sizes, activations, initialisers, updaters, preprocessors) equals a fixture written before the model types
- * became spec classes. A change here changes the networks users train (and their numerics).
+ * became spec classes, changed once on purpose since: ReLU and sigmoid are LatentSpark's FastActivations (the same
+ * functions and derivatives, with faster backprop; the gradient checks cover them). A change here changes the
+ * networks users train (and their numerics).
  * Regenerate deliberately with -Dlatentspark.writeNetworkFixtures=true.
  */
 class NetworkGoldenTest {

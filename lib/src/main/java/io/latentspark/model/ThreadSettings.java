@@ -1,4 +1,4 @@
-package io.latentspark.train;
+package io.latentspark.model;
 
 import org.nd4j.linalg.factory.Nd4j;
 
