@@ -141,6 +141,10 @@ public final class Benchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = cfg.train().workers() > 0 ? cfg.train().workers() : spark.sparkContext().defaultParallelism();
     int globalBatch = workers * cfg.train().batchSizePerWorker();
+    // the ceilings and the one-iteration probe first, while this JVM does nothing else (no loaded data, no GC of it)
+    Roofline roofline = roofline(cfg, cfg.train().batchSizePerWorker(), globalBatch, cores);
+    var probe = io.latentspark.model.TrainingProbe.measure(cfg, cfg.train().batchSizePerWorker(), 1, 5, 20);
+    double gflops = io.latentspark.model.NativeBackend.gemmGflops(1024, 1024, 1024, cores, 3);
     LoadedImages loaded = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed());
     try {
       Dataset<Row> images = loaded.images();
@@ -150,9 +154,6 @@ public final class Benchmark {
       List<float[]> all = new ArrayList<>(train);
       all.addAll(validation);
 
-      Roofline roofline = roofline(cfg, cfg.train().batchSizePerWorker(), globalBatch, cores);
-      var probe = io.latentspark.model.TrainingProbe.measure(cfg, cfg.train().batchSizePerWorker(), 1, 5, 20);
-      double gflops = io.latentspark.model.NativeBackend.gemmGflops(1024, 1024, 1024, cores, 3);
       ThreadSettings.apply(cores);
 
       LatentSparkConfig single = cfg.withOverrides(List.of("train.batchSizePerWorker=" + globalBatch));
