@@ -116,12 +116,13 @@ class LatentSparkCliTest {
     String last = lastLine(r.out());
     JsonNode json = Json.read(last);
     for (String key : List.of("single_jvm_examples_per_s", "spark_examples_per_s", "single_jvm_val_mse", "spark_val_mse", "epochs",
-        "sgemm_gflops", "flop_utilisation")) {
+        "sgemm_gflops", "flop_utilisation", "roofline_gflops_per_core", "iteration_ms_1thread", "spark_encode_to_parquet_per_s")) {
       assertTrue(json.has(key), key + " in " + last);
     }
     assertEquals(2, json.get("epochs").asInt());
     assertEquals(32, json.get("single_jvm_batch").asInt(), "single JVM uses the global batch: 2 workers x 16");
     assertTrue(json.get("sgemm_gflops").asDouble() > 0 && json.get("spark_examples_per_s").asDouble() > 0);
+    assertTrue(json.get("roofline_gflops_per_core").asDouble() > 0 && json.get("spark_encode_to_parquet_per_s").asDouble() > 0, last);
     assertTrue(json.get("single_jvm_val_mse").asDouble() < 0.2 && json.get("spark_val_mse").asDouble() < 0.2, last);
   }
 

@@ -35,7 +35,7 @@ public final class Benchmark {
       double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
       int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads, String sparkEngine,
       double sparkPrepareSeconds, double[] singleJvmEpochRates, double[] sparkEpochRates, Roofline roofline,
-      io.latentspark.model.TrainingProbe.Result probe) {
+      io.latentspark.model.TrainingProbe.Result probe, double sparkEncodeToParquetPerS) {
 
     /** Achieved training FLOP/s of the single JVM over the machine's GEMM ceiling at its minibatch shape (all cores). */
     public double singleJvmFlopUtilisation() {
@@ -60,8 +60,9 @@ public final class Benchmark {
           "examples/s by epoch, Spark:      " + rates(sparkEpochRates),
           String.format("%-28s %14.5f %14.5f %8.2f", validationSplit + " MSE after " + epochs + " epochs", singleJvmValMse,
               sparkValMse, sparkValMse / singleJvmValMse),
-          String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s", singleJvmEncodePerS, sparkEncodePerS,
+          String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s (in memory)", singleJvmEncodePerS, sparkEncodePerS,
               sparkEncodePerS / singleJvmEncodePerS),
+          String.format("%-28s %14s %14.0f", "read -> encode -> Parquet", "", sparkEncodeToParquetPerS),
           String.format("%-28s %13.1f%% %13.1f%%", "FLOP utilisation (training)", 100 * singleJvmFlopUtilisation(),
               100 * sparkFlopUtilisation()),
           String.format("%-28s %14.0f %14.0f", "training examples/s per core", singleJvmExamplesPerS / singleJvmThreads,
@@ -94,6 +95,7 @@ public final class Benchmark {
       n.put("spark_vs_single_jvm_val_mse", sparkValMse / singleJvmValMse);
       n.put("single_jvm_encode_per_s", singleJvmEncodePerS);
       n.put("spark_encode_per_s", sparkEncodePerS);
+      n.put("spark_encode_to_parquet_per_s", sparkEncodeToParquetPerS);
       n.put("sgemm_gflops", sgemmGflops);
       n.put("train_flops_per_example", trainFlopsPerExample);
       n.put("flop_utilisation", sparkFlopUtilisation());
@@ -169,15 +171,41 @@ public final class Benchmark {
       long start = System.nanoTime();
       long encoded = SparkEncoder.encode(spark, distributed, images, cfg.encode().batchSize()).count();
       double sparkEncode = encoded / ((System.nanoTime() - start) / 1e9);
+      double toParquet = encodeToParquet(spark, cfg, distributed);
 
       int epochs = cfg.train().epochs();
       long examples = (long) train.size() * epochs;
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
           cfg.train().batchSizePerWorker(), cores, cfg.train().engine().configName(), trainer.preparationSeconds(), epochRates(local),
-          epochRates(distributed), roofline, probe);
+          epochRates(distributed), roofline, probe, toParquet);
     } finally {
       loaded.unpersist();
+    }
+  }
+
+  /**
+   * Rows per second of the whole encode path on Spark: the dataset read and decoded afresh from data.path, encoded,
+   * and written as a Parquet feature table (to a temporary local directory, deleted afterwards).
+   */
+  static double encodeToParquet(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model) {
+    java.nio.file.Path tmp;
+    try {
+      tmp = java.nio.file.Files.createTempDirectory("latentspark-bench");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create a temporary directory for the encoding benchmark", e);
+    }
+    String dir = tmp.resolve("features").toUri().toString();
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    long start = System.nanoTime();
+    LoadedImages fresh = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed());
+    try {
+      SparkEncoder.write(SparkEncoder.encode(spark, model, fresh.images(), cfg.encode()), dir, conf, false);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return spark.read().parquet(dir).count() / seconds;
+    } finally {
+      fresh.unpersist();
+      io.latentspark.util.Outputs.abort(new org.apache.hadoop.fs.Path(tmp.toUri()), conf);
     }
   }
 
