@@ -115,9 +115,7 @@ public abstract class Action<A extends Action<A, R>, R extends ActionResult> {
   }
 
   protected void requireTable(String dir) {
-    if (!Outputs.exists(new Path(dir), hadoop())) {
-      throw new IllegalArgumentException("Feature table " + dir + " does not exist (run encode or pca first, or give its path)");
-    }
+    Pipeline.requireTable(dir, hadoop());
   }
 
   /** Writes {@code result}'s JSON line to {@code target}, atomically. */

@@ -163,9 +163,7 @@ public final class Pipeline {
   static ExportResult export(SparkSession spark, LatentSparkConfig cfg, String featuresDir, Dataset<Row> images, RunLayout out,
       boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    if (!Outputs.exists(new Path(featuresDir), conf)) {
-      throw new IllegalArgumentException("Feature table " + featuresDir + " does not exist (run encode first, or pass --features)");
-    }
+    requireTable(featuresDir, conf);
     Outputs.checkWritable(new Path(out.tsne()), conf, overwrite);
     Dataset<Row> features = spark.read().parquet(featuresDir);
     var d = cfg.data();
@@ -252,6 +250,13 @@ public final class Pipeline {
       s.put("tsneSeconds", exported.tsne().tsneSeconds());
     }
     return Json.write(s);
+  }
+
+  /** Fails clearly unless the feature table {@code dir} exists (the message names no CLI flag). */
+  static void requireTable(String dir, Configuration conf) {
+    if (!Outputs.exists(new Path(dir), conf)) {
+      throw new IllegalArgumentException("Feature table " + dir + " does not exist (run encode or pca first, or give its path)");
+    }
   }
 
   static void checkShape(LatentSparkConfig cfg, AutoencoderModel model, String modelDir) {
