@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
  * Where a run writes under its {@code --out} directory (any Hadoop URI):
  * <pre>
  *   model/         the trained model directory
+ *   onnx/          the model as ONNX graphs (encoder, decoder, autoencoder) and onnx.json (export-onnx)
  *   checkpoints/   epoch-NNNN model directories written after every epoch (the newest few are kept)
  *   features/      the latent feature table (Parquet)
  *   export/        Embedding Projector files (vectors, metadata, sprite) and CSV of a stratified sample
@@ -27,6 +28,10 @@ public record RunLayout(String out) {
 
   public String model() {
     return child("model");
+  }
+
+  public String onnx() {
+    return child("onnx");
   }
 
   public String checkpoints() {

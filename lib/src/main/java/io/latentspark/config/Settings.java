@@ -156,6 +156,22 @@ final class Settings implements io.latentspark.spec.Reader {
     return List.copyOf(values);
   }
 
+  /** A list of finite numbers. */
+  List<Double> numberList(String name) {
+    List<Double> values;
+    try {
+      values = config.getDoubleList(name);
+    } catch (ConfigException.WrongType e) {
+      throw ConfigError.invalid(key(name), raw(name), "the value must be a list of numbers, e.g. [0.5]");
+    }
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        throw ConfigError.invalid(key(name), values, "the values must be finite numbers");
+      }
+    }
+    return List.copyOf(values);
+  }
+
   /** A list of any strings (numbers are taken as their text), trimmed, without duplicates. */
   List<String> stringList(String name) {
     try {

@@ -14,9 +14,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the input normalisation). Used by encoding and by the trainer's per-epoch loss, so both report the same number.
  */
 public final class BatchEncoder {
-  /** Reconstruction probabilities are clamped to [EPS, 1 - EPS] for the cross-entropy. */
-  static final double EPS = 1e-7;
-
   private final MultiLayerNetwork net;
   private final InputNormalizer normalizer;
   private final int featureLayer;
@@ -90,32 +87,11 @@ public final class BatchEncoder {
       long k = muLogVar.size(1) / 2;
       logVar = rows(muLogVar.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(k, 2 * k)));
     }
-    // per-row errors in plain Java: measured faster here than ND4J element-wise ops, which allocate outside workspaces
-    double[] mse = new double[n];
-    double[] bce = new double[n];
-    float[][] map = errorMap ? new float[n][] : null;
-    for (int i = 0; i < n; i++) {
-      float[] r = normalizer.invert(recon[i]);
-      float[] p = pixels.get(i);
-      float[] m = errorMap ? new float[inputSize] : null;
-      double s = 0;
-      double c = 0;
-      for (int k = 0; k < inputSize; k++) {
-        double d = r[k] - p[k];
-        s += d * d;
-        if (m != null) {
-          m[k] = (float) (d * d);
-        }
-        double q = Math.min(1 - EPS, Math.max(EPS, r[k]));
-        c -= p[k] * Math.log(q) + (1 - p[k]) * Math.log(1 - q);
-      }
-      mse[i] = s / inputSize;
-      bce[i] = c / inputSize;
-      if (map != null) {
-        map[i] = m;
-      }
+    for (float[] r : recon) {
+      normalizer.invert(r);
     }
-    return new Result(z, mse, bce, map, recon, logVar);
+    ReconstructionErrors.Errors e = ReconstructionErrors.of(recon, pixels, errorMap);
+    return new Result(z, e.mse(), e.bce(), e.map(), recon, logVar);
   }
 
   /**

@@ -26,27 +26,28 @@ public final class SparkEncoder {
     return encode(spark, model, images, new EncodeConfig(batchSize, EncodeConfig.LATENT, false));
   }
 
-  /** The feature table of {@code images} as {@code encode.*} says (lazy; one row per input row). */
+  /** The feature table of {@code images} as {@code encode.*} says, on the engine it names (lazy; one row per input row). */
   public static Dataset<Row> encode(SparkSession spark, AutoencoderModel model, Dataset<Row> images, EncodeConfig cfg) {
-    ImageSchema.check(images.schema());
-    int latent = model.latentLayerIndex();
-    if (cfg.layer() > latent) {
-      throw new IllegalArgumentException("Cannot set encode.layer to " + cfg.layer() + ": the model's encoder layers are 0.." + latent
-          + " (" + latent + " = the latent layer; -1 also means the latent layer)");
-    }
-    int batchSize = cfg.batchSize();
-    int layer = cfg.layer();
-    boolean errorMap = cfg.errorMap();
-    boolean logVar = layer < 0 && BatchEncoder.variational(model.network(), latent);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(model));
+    FeatureEncoder engine = switch (cfg.engine()) {
+      case DL4J -> Dl4jFeatures.of(jsc, model, cfg.layer(), cfg.errorMap());
+      case ONNX -> OnnxFeatures.exported(jsc, model, cfg);
+    };
+    return encode(spark, engine, images, cfg.batchSize());
+  }
+
+  /** The feature table of {@code images} made by {@code engine} in batches of {@code batchSize} (lazy; one row per input row). */
+  public static Dataset<Row> encode(SparkSession spark, FeatureEncoder engine, Dataset<Row> images, int batchSize) {
+    ImageSchema.check(images.schema());
+    boolean errorMap = engine.errorMap();
+    boolean logVar = engine.logVar();
     int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
     int idIdx = images.schema().fieldIndex(ImageSchema.ID);
     int pathIdx = images.schema().fieldIndex(ImageSchema.PATH);
     int labelIdx = images.schema().fieldIndex(ImageSchema.LABEL);
     int splitIdx = images.schema().fieldIndex(ImageSchema.SPLIT);
     JavaRDD<Row> rows = images.javaRDD().mapPartitions(it -> {
-      BatchEncoder enc = BatchEncoder.of(snap.value(), layer, errorMap);
+      FeatureEncoder.Batch enc = engine.open();
       return new BatchedIterator<>(it, batchSize, batch -> {
         List<float[]> px = new ArrayList<>(batch.size());
         for (Row r : batch) {

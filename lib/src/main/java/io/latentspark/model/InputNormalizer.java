@@ -45,6 +45,16 @@ public final class InputNormalizer implements Serializable {
     return type;
   }
 
+  /** The per-pixel means subtracted from the input (a copy), or null for {@code unit}. */
+  public float[] mean() {
+    return mean == null ? null : mean.clone();
+  }
+
+  /** The per-pixel standard deviations the input is divided by (a copy), or null for {@code unit}. */
+  public float[] std() {
+    return std == null ? null : std.clone();
+  }
+
   /** Normalises {@code pixels} in place and returns it. */
   public float[] apply(float[] pixels) {
     if (mean != null) {

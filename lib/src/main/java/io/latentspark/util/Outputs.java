@@ -107,16 +107,24 @@ public final class Outputs {
   }
 
   public static void writeString(Path file, String text, Configuration conf) {
+    writeBytes(file, text.getBytes(StandardCharsets.UTF_8), conf);
+  }
+
+  public static void writeBytes(Path file, byte[] bytes, Configuration conf) {
     try (OutputStream out = fs(file, conf).create(file, true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 
   public static String readString(Path file, Configuration conf) {
+    return new String(readBytes(file, conf), StandardCharsets.UTF_8);
+  }
+
+  public static byte[] readBytes(Path file, Configuration conf) {
     try (var in = fs(file, conf).open(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The library's packages form layers, read from the compiled classes by the JDK's own {@code jdeps} (so an arrow
  * through a fully qualified name, a lambda or a method signature counts as much as an import): each package uses
  * only packages of lower floors, which also rules out every package cycle; DL4J and ND4J are used only by
- * model, encode and train. The same check by hand: {@code jdeps -verbose:class -e 'io\.latentspark\..*|org\.(deeplearning4j|nd4j)\..*'
+ * model, onnx, encode and train. The same check by hand: {@code jdeps -verbose:class -e 'io\.latentspark\..*|org\.(deeplearning4j|nd4j)\..*'
  * lib/target/classes}.
  */
 class PackageLayersTest {
@@ -32,12 +32,13 @@ class PackageLayersTest {
       List.of("config"),
       List.of("data"),
       List.of("model"),
+      List.of("onnx"),
       List.of("encode"),
       List.of("train", "export", "analysis", "ops"),
       List.of("report", "ml"),
       List.of("pipeline"));
   /** The packages that may use DL4J and ND4J. */
-  static final List<String> ENGINE = List.of("model", "encode", "train");
+  static final List<String> ENGINE = List.of("model", "onnx", "encode", "train");
 
   static final Map<String, TreeSet<String>> EDGES = new TreeMap<>();
 
@@ -74,8 +75,8 @@ class PackageLayersTest {
     Map<String, TreeSet<String>> edges = new TreeMap<>();
     edges.put("io.latentspark.analysis.A", new TreeSet<>(List.of("io.latentspark.report.R", "io.latentspark.encode.E", "org.nd4j.linalg.factory.Nd4j")));
     edges.put("io.latentspark.train.T", new TreeSet<>(List.of("io.latentspark.export.X", "org.deeplearning4j.nn.api.Model")));
-    assertEquals(List.of("io.latentspark.analysis.A -> io.latentspark.report.R (analysis is on floor 6, report on 7)",
-        "io.latentspark.train.T -> io.latentspark.export.X (train is on floor 6, export on 6)"), upwardUses(edges));
+    assertEquals(List.of("io.latentspark.analysis.A -> io.latentspark.report.R (analysis is on floor 7, report on 8)",
+        "io.latentspark.train.T -> io.latentspark.export.X (train is on floor 7, export on 7)"), upwardUses(edges));
     assertEquals(List.of("io.latentspark.analysis.A -> org.nd4j.linalg.factory.Nd4j"), engineUses(edges));
   }
 
