@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "latentspark", mixinStandardHelpOptions = true, versionProvider = LatentSparkCli.Version.class,
     description = "Train autoencoders on image collections with Spark and turn them into latent features.",
-    subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class,
+    subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class, LatentSparkCli.ExportOnnx.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
         LatentSparkCli.Impute.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
@@ -131,15 +131,44 @@ public final class LatentSparkCli implements Runnable {
     }
   }
 
-  @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode the configured dataset; writes the feature table OUT/features (Parquet).")
+  @Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode the configured dataset; writes the feature table OUT/features (Parquet). "
+      + "With --onnx, any ONNX encoder does the encoding (ONNX Runtime on the executors; images shaped by data.*, normalised by encode.onnx.*).")
   static final class Encode extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Option(names = "--onnx", paramLabel = "FILE", description = "An ONNX encoder (from PyTorch, TensorFlow, ...) instead of a LatentSpark model.")
+    String onnx;
+
+    @Option(names = "--onnx-decoder", paramLabel = "FILE", description = "Its ONNX decoder (code -> image), for reconstruction errors; without it they are NaN.")
+    String onnxDecoder;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      if (onnxDecoder != null && onnx == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--onnx-decoder needs --onnx (the encoder it decodes for)");
+      }
+      if (onnx != null && model != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Give --model or --onnx, not both");
+      }
+      var r = onnx != null ? Pipeline.encodeOnnx(spark, cfg, onnx, onnxDecoder, out, common.overwrite)
+          : Pipeline.encode(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
+      return String.format("encoded %d images into %s; mean reconstruction MSE by split %s", r.rowsWritten(), r.features(), r.meanMseBySplit());
+    }
+  }
+
+  @Command(name = "export-onnx", mixinStandardHelpOptions = true,
+      description = "Write the model as ONNX (opset 13): OUT/onnx/encoder.onnx (pixels -> z), decoder.onnx (z -> reconstruction), "
+          + "autoencoder.onnx (both) and onnx.json; pixels in [0,1], [batch, C*H*W], normalisation inside the graphs.")
+  static final class ExportOnnx extends Job {
     @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
     String model;
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
-      var r = Pipeline.encode(spark, cfg, model != null ? model : out.model(), out, common.overwrite);
-      return String.format("encoded %d images into %s; mean reconstruction MSE by split %s", r.rowsWritten(), r.features(), r.meanMseBySplit());
+      var r = Pipeline.exportOnnx(spark, model != null ? model : out.model(), out, common.overwrite);
+      return String.format("wrote ONNX opset %d graphs to %s: encoder %,d bytes, decoder %,d bytes, autoencoder %,d bytes (%s)", r.opset(), r.dir(),
+          r.encoderBytes(), r.decoderBytes(), r.autoencoderBytes(), r.metadata().get("latentspark.model_type"));
     }
   }
 

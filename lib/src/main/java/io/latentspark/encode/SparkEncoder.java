@@ -28,12 +28,16 @@ public final class SparkEncoder {
 
   /** The feature table of {@code images} as {@code encode.*} says, on the engine it names (lazy; one row per input row). */
   public static Dataset<Row> encode(SparkSession spark, AutoencoderModel model, Dataset<Row> images, EncodeConfig cfg) {
+    return encode(spark, engine(spark, model, cfg), images, cfg.batchSize());
+  }
+
+  /** The engine {@code encode.engine} names for {@code model} (its network broadcast, or exported to ONNX and broadcast). */
+  public static FeatureEncoder engine(SparkSession spark, AutoencoderModel model, EncodeConfig cfg) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    FeatureEncoder engine = switch (cfg.engine()) {
+    return switch (cfg.engine()) {
       case DL4J -> Dl4jFeatures.of(jsc, model, cfg.layer(), cfg.errorMap());
       case ONNX -> OnnxFeatures.exported(jsc, model, cfg);
     };
-    return encode(spark, engine, images, cfg.batchSize());
   }
 
   /** The feature table of {@code images} made by {@code engine} in batches of {@code batchSize} (lazy; one row per input row). */

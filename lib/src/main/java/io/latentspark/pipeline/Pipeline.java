@@ -108,6 +108,47 @@ public final class Pipeline {
 
   static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model, LoadedImages loaded,
       RunLayout out, boolean overwrite) {
+    return encode(spark, cfg, SparkEncoder.engine(spark, model, cfg.encode()), loaded, out, overwrite);
+  }
+
+  /**
+   * Encodes the configured dataset with an ONNX encoder from elsewhere ({@code encoderFile}; {@code decoderFile} may be
+   * null: the reconstruction errors are then NaN) into {@code out/features}, on ONNX Runtime. The images' shape comes
+   * from data.channels/height/width, their normalisation from encode.onnx.mean/std; files are any Hadoop URI.
+   */
+  public static EncodeResult encodeOnnx(SparkSession spark, LatentSparkConfig cfg, String encoderFile, String decoderFile, RunLayout out,
+      boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Outputs.checkWritable(new Path(out.features()), conf, overwrite);
+    byte[] encoder = readOnnx(encoderFile, conf);
+    byte[] decoder = decoderFile == null ? null : readOnnx(decoderFile, conf);
+    var engine = io.latentspark.encode.OnnxFeatures.foreign(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        encoderFile, encoder, decoderFile, decoder, cfg.data().shape(), cfg.encode());
+    LoadedImages loaded = loadImages(spark, cfg);
+    try {
+      return encode(spark, cfg, engine, loaded, out, overwrite);
+    } finally {
+      loaded.unpersist();
+    }
+  }
+
+  private static byte[] readOnnx(String file, Configuration conf) {
+    Path p = new Path(file);
+    if (!Outputs.exists(p, conf)) {
+      throw new IllegalArgumentException("ONNX file " + file + " does not exist");
+    }
+    return Outputs.readBytes(p, conf);
+  }
+
+  /** Writes the model at {@code modelDir} as ONNX graphs into {@code out/onnx} (see {@link io.latentspark.onnx.OnnxExport}). */
+  public static io.latentspark.onnx.OnnxExport.Result exportOnnx(SparkSession spark, String modelDir, RunLayout out, boolean overwrite) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Outputs.checkWritable(new Path(out.onnx()), conf, overwrite);
+    return io.latentspark.onnx.OnnxExport.write(AutoencoderModel.load(modelDir, conf), out.onnx(), conf, overwrite);
+  }
+
+  static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, io.latentspark.encode.FeatureEncoder engine, LoadedImages loaded,
+      RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     long good = loaded.images().count();
     long quarantined = 0;
@@ -122,7 +163,7 @@ public final class Pipeline {
       throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
           + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
     }
-    SparkEncoder.write(SparkEncoder.encode(spark, model, loaded.images(), cfg.encode()), out.features(), conf, overwrite);
+    SparkEncoder.write(SparkEncoder.encode(spark, engine, loaded.images(), cfg.encode().batchSize()), out.features(), conf, overwrite);
     Dataset<Row> written = spark.read().parquet(out.features());
     long rowsWritten = written.count();
     if (rowsWritten != good) {
