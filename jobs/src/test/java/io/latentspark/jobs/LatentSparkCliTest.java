@@ -159,6 +159,56 @@ class LatentSparkCliTest {
     assertTrue(wrongShape.err().contains("takes 1x12x12 images but data.channels/height/width are 1x14x12"), wrongShape.err());
   }
 
+  /** README's three ONNX commands: export-onnx, encode on ONNX Runtime, and encode --onnx with any encoder (here the exported one). */
+  @Test
+  void onnxExportThenEncodeOnOnnxRuntimeAndWithABroughtEncoder(@TempDir Path dir) {
+    String out = dir.resolve("run").toString();
+    String model = Path.of(out, "model").toString();
+    assertEquals(0, run(tiny("train", "--out", out)).exit());
+    Run exp = run(tiny("export-onnx", "--out", out));
+    assertEquals(0, exp.exit(), exp.err());
+    assertTrue(lastLine(exp.out()).startsWith("wrote ONNX opset 13 graphs to " + Path.of(out, "onnx")), exp.out());
+    for (String f : List.of("encoder.onnx", "decoder.onnx", "autoencoder.onnx", "onnx.json")) {
+      assertTrue(Files.isRegularFile(Path.of(out, "onnx", f)), f);
+    }
+    Run dl4j = run(tiny("encode", "--model", model, "--out", out));
+    Run ort = run(tiny("encode", "--model", model, "--out", dir.resolve("ort").toString(), "--set", "encode.engine=onnx"));
+    String byo = dir.resolve("byo").toString();
+    Run own = run(tiny("encode", "--onnx", Path.of(out, "onnx", "encoder.onnx").toString(), "--onnx-decoder",
+        Path.of(out, "onnx", "decoder.onnx").toString(), "--out", byo));
+    for (Run r : List.of(dl4j, ort, own)) {
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(lastLine(r.out()).startsWith("encoded 800 images into"), r.out());
+    }
+    Map<String, Double> expected = mseBySplit(dl4j.out());
+    assertEquals(3, expected.size(), dl4j.out());
+    for (Run r : List.of(ort, own)) {
+      Map<String, Double> got = mseBySplit(r.out());
+      expected.forEach((split, mse) -> assertEquals(mse, got.get(split), 1e-7, split + " in " + lastLine(r.out())));
+    }
+    // the table of a brought encoder serves the applications that read feature tables
+    Run anomaly = run(tiny("anomaly", "--out", byo, "--set", "anomaly.normalLabels=[disc]"));
+    assertEquals(0, anomaly.exit(), anomaly.err());
+    assertTrue(Json.read(lastLine(anomaly.out())).get("auroc").asDouble() > 0.5, anomaly.out());
+    Run export = run(tiny("export", "--out", byo));
+    assertEquals(0, export.exit(), export.err());
+
+    Run decoderAlone = run(tiny("encode", "--onnx-decoder", "x.onnx", "--out", dir.resolve("x").toString()));
+    assertEquals(2, decoderAlone.exit());
+    assertTrue(decoderAlone.err().contains("--onnx-decoder needs --onnx"), decoderAlone.err());
+  }
+
+  /** The "mean reconstruction MSE by split {test=..., ...}" of encode's last line. */
+  static Map<String, Double> mseBySplit(String out) {
+    String line = lastLine(out);
+    Map<String, Double> m = new java.util.TreeMap<>();
+    for (String kv : line.substring(line.indexOf('{') + 1, line.indexOf('}')).split(", ")) {
+      String[] p = kv.split("=");
+      m.put(p[0], Double.parseDouble(p[1]));
+    }
+    return m;
+  }
+
   /** The application subcommands on a tiny run: each ends with one JSON line scripts can read. */
   @Test
   void applicationSubcommandsEndWithJsonLines(@TempDir Path dir) {
