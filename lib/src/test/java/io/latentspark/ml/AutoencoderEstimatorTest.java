@@ -67,6 +67,19 @@ class AutoencoderEstimatorTest extends SparkTestBase {
       assertArrayEquals(((Vector) a.get(i).get(0)).toArray(), ((Vector) b.get(i).get(0)).toArray(), 0.0);
     }
 
+    // the ONNX engine (ONNX Runtime on the executors), chosen as a param and saved with the transformer
+    loaded.setEngine("onnx");
+    loaded.write().overwrite().save(path);
+    AutoencoderTransformer onnx = AutoencoderTransformer.load(path);
+    assertEquals("onnx", onnx.getOrDefault(onnx.engine()));
+    List<Row> c = onnx.transform(data).orderBy("id").limit(50).select("code", "reconstruction_error").collectAsList();
+    List<Row> d = out.orderBy("id").limit(50).select("code", "reconstruction_error").collectAsList();
+    for (int i = 0; i < c.size(); i++) {
+      assertArrayEquals(((Vector) d.get(i).get(0)).toArray(), ((Vector) c.get(i).get(0)).toArray(), 1e-5);
+      assertEquals(d.get(i).getDouble(1), c.get(i).getDouble(1), 1e-6);
+    }
+    assertThrows(IllegalArgumentException.class, () -> model.setEngine("tensorrt"));
+
     var clash = assertThrows(IllegalArgumentException.class, () -> model.transform(out));
     assertTrue(clash.getMessage().contains("Output column code already exists"), clash.getMessage());
     var wrongType = assertThrows(IllegalArgumentException.class, () -> model.setInputCol("label").transform(data));
