@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.LoadedImages;
+import io.latentspark.config.EncodeEngine;
 import io.latentspark.encode.BatchEncoder;
+import io.latentspark.encode.FeatureEncoder;
 import io.latentspark.encode.NetworkSnapshot;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.model.AutoencoderModel;
@@ -35,7 +37,7 @@ public final class Benchmark {
       double singleJvmEncodePerS, double sparkEncodePerS, double sgemmGflops, double trainFlopsPerExample,
       int singleJvmBatch, int sparkWorkers, int sparkBatchPerWorker, int singleJvmThreads, String sparkEngine,
       double sparkPrepareSeconds, double[] singleJvmEpochRates, double[] sparkEpochRates, Roofline roofline,
-      io.latentspark.model.TrainingProbe.Result probe, double sparkEncodeToParquetPerS) {
+      io.latentspark.model.TrainingProbe.Result probe, double sparkEncodeToParquetPerS, OnnxRates onnx) {
 
     /** Achieved training FLOP/s of the single JVM over the machine's GEMM ceiling at its minibatch shape (all cores). */
     public double singleJvmFlopUtilisation() {
@@ -63,6 +65,11 @@ public final class Benchmark {
           String.format("%-28s %14.0f %14.0f %8.2f", "encoding rows/s (in memory)", singleJvmEncodePerS, sparkEncodePerS,
               sparkEncodePerS / singleJvmEncodePerS),
           String.format("%-28s %14s %14.0f", "read -> encode -> Parquet", "", sparkEncodeToParquetPerS),
+          String.format("%-28s %14.0f %14.0f %8.2f", "ONNX Runtime encoding rows/s", onnx.singleJvmEncodePerS(), onnx.sparkEncodePerS(),
+              onnx.sparkEncodePerS() / onnx.singleJvmEncodePerS()),
+          String.format("%-28s %14s %14.0f %8.2f", "ONNX read -> encode -> Parquet", "", onnx.sparkEncodeToParquetPerS(),
+              onnx.sparkEncodeToParquetPerS() / sparkEncodeToParquetPerS),
+          String.format("%-28s %14s %14.0f", "read -> Parquet, no network", "", onnx.sparkReadWriteParquetPerS()),
           String.format("%-28s %13.1f%% %13.1f%%", "FLOP utilisation (training)", 100 * singleJvmFlopUtilisation(),
               100 * sparkFlopUtilisation()),
           String.format("%-28s %14.0f %14.0f", "training examples/s per core", singleJvmExamplesPerS / singleJvmThreads,
@@ -96,6 +103,11 @@ public final class Benchmark {
       n.put("single_jvm_encode_per_s", singleJvmEncodePerS);
       n.put("spark_encode_per_s", sparkEncodePerS);
       n.put("spark_encode_to_parquet_per_s", sparkEncodeToParquetPerS);
+      n.put("onnx_single_jvm_encode_per_s", onnx.singleJvmEncodePerS());
+      n.put("onnx_spark_encode_per_s", onnx.sparkEncodePerS());
+      n.put("onnx_spark_encode_to_parquet_per_s", onnx.sparkEncodeToParquetPerS());
+      n.put("onnx_vs_dl4j_encode_to_parquet", onnx.sparkEncodeToParquetPerS() / sparkEncodeToParquetPerS);
+      n.put("spark_read_write_parquet_per_s", onnx.sparkReadWriteParquetPerS());
       n.put("sgemm_gflops", sgemmGflops);
       n.put("train_flops_per_example", trainFlopsPerExample);
       n.put("flop_utilisation", sparkFlopUtilisation());
@@ -171,14 +183,31 @@ public final class Benchmark {
       long start = System.nanoTime();
       long encoded = SparkEncoder.encode(spark, distributed, images, cfg.encode().batchSize()).count();
       double sparkEncode = encoded / ((System.nanoTime() - start) / 1e9);
-      double toParquet = encodeToParquet(spark, cfg, distributed);
+      double onnxLocal = onnxEncodeRate(distributed, all, cfg.encode().batchSize(), cores);
+      start = System.nanoTime();
+      long onnxEncoded = SparkEncoder.encode(spark, distributed, images, cfg.encode().withEngine(EncodeEngine.ONNX)).count();
+      double onnxSpark = onnxEncoded / ((System.nanoTime() - start) / 1e9);
+      // end to end, interleaved after a warm-up (the machine is shared): DL4J, ONNX, no network, twice; best of each
+      FeatureEncoder dl4jEngine = SparkEncoder.engine(spark, distributed, cfg.encode());
+      FeatureEncoder onnxEngine = SparkEncoder.engine(spark, distributed, cfg.encode().withEngine(EncodeEngine.ONNX));
+      FeatureEncoder none = new NoNetwork(cfg.encode().errorMap());
+      encodeToParquet(spark, cfg, onnxEngine);
+      double toParquet = 0;
+      double onnxToParquet = 0;
+      double readWrite = 0;
+      for (int round = 0; round < 2; round++) {
+        toParquet = Math.max(toParquet, encodeToParquet(spark, cfg, dl4jEngine));
+        onnxToParquet = Math.max(onnxToParquet, encodeToParquet(spark, cfg, onnxEngine));
+        readWrite = Math.max(readWrite, encodeToParquet(spark, cfg, none));
+      }
+      OnnxRates onnx = new OnnxRates(onnxLocal, onnxSpark, onnxToParquet, readWrite);
 
       int epochs = cfg.train().epochs();
       long examples = (long) train.size() * epochs;
       return new Result(epochs, train.size(), validation.size(), valSplit, examples / localSeconds, examples / sparkSeconds,
           localMse, sparkMse, localEncode, sparkEncode, gflops, trainFlopsPerExample(cfg), globalBatch, workers,
           cfg.train().batchSizePerWorker(), cores, cfg.train().engine().configName(), trainer.preparationSeconds(), epochRates(local),
-          epochRates(distributed), roofline, probe, toParquet);
+          epochRates(distributed), roofline, probe, toParquet, onnx);
     } finally {
       loaded.unpersist();
     }
@@ -188,7 +217,7 @@ public final class Benchmark {
    * Rows per second of the whole encode path on Spark: the dataset read and decoded afresh from data.path, encoded,
    * and written as a Parquet feature table (to a temporary local directory, deleted afterwards).
    */
-  static double encodeToParquet(SparkSession spark, LatentSparkConfig cfg, AutoencoderModel model) {
+  static double encodeToParquet(SparkSession spark, LatentSparkConfig cfg, FeatureEncoder engine) {
     java.nio.file.Path tmp;
     try {
       tmp = java.nio.file.Files.createTempDirectory("latentspark-bench");
@@ -200,12 +229,70 @@ public final class Benchmark {
     long start = System.nanoTime();
     LoadedImages fresh = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed());
     try {
-      SparkEncoder.write(SparkEncoder.encode(spark, model, fresh.images(), cfg.encode()), dir, conf, false);
+      SparkEncoder.write(SparkEncoder.encode(spark, engine, fresh.images(), cfg.encode().batchSize()), dir, conf, false);
       double seconds = (System.nanoTime() - start) / 1e9;
       return spark.read().parquet(dir).count() / seconds;
     } finally {
       fresh.unpersist();
       io.latentspark.util.Outputs.abort(new org.apache.hadoop.fs.Path(tmp.toUri()), conf);
+    }
+  }
+
+  /**
+   * ONNX Runtime's figures beside DL4J's: encoding in this JVM (one session, {@code threads} threads) and on Spark in
+   * memory, the whole encode path on Spark, and that path with no network at all (read, decode, write: its ceiling).
+   */
+  public record OnnxRates(double singleJvmEncodePerS, double sparkEncodePerS, double sparkEncodeToParquetPerS, double sparkReadWriteParquetPerS) {}
+
+  private static double onnxEncodeRate(AutoencoderModel m, List<float[]> rows, int batch, int threads) {
+    byte[] graph = io.latentspark.onnx.OnnxExport.graphs(m).autoencoder();
+    io.latentspark.onnx.OnnxSession session = io.latentspark.onnx.OnnxSession.of(graph, threads);
+    int size = rows.get(0).length;
+    List<String> outputs = List.of(io.latentspark.onnx.OnnxExport.Z, io.latentspark.onnx.OnnxExport.RECONSTRUCTION);
+    long start = System.nanoTime();
+    for (int i = 0; i < rows.size(); i += batch) {
+      List<float[]> b = rows.subList(i, Math.min(rows.size(), i + batch));
+      float[] flat = new float[b.size() * size];
+      for (int k = 0; k < b.size(); k++) {
+        System.arraycopy(b.get(k), 0, flat, k * size, size);
+      }
+      session.run(flat, new long[] {b.size(), size}, outputs);
+    }
+    return rows.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** A stand-in engine that runs no network (z = one zero, errors 0): what reading, decoding and writing cost alone. */
+  private static final class NoNetwork implements FeatureEncoder {
+    private static final long serialVersionUID = 1L;
+    private final boolean errorMap;
+
+    NoNetwork(boolean errorMap) {
+      this.errorMap = errorMap;
+    }
+
+    @Override
+    public Batch open() {
+      return pixels -> {
+        int n = pixels.size();
+        float[][] z = new float[n][1];
+        float[][] map = errorMap ? new float[n][] : null;
+        if (map != null) {
+          for (int i = 0; i < n; i++) {
+            map[i] = new float[pixels.get(i).length];
+          }
+        }
+        return new BatchEncoder.Result(z, new double[n], new double[n], map, null, null);
+      };
+    }
+
+    @Override
+    public boolean logVar() {
+      return false;
+    }
+
+    @Override
+    public boolean errorMap() {
+      return errorMap;
     }
   }
 
