@@ -159,16 +159,8 @@ public final class OnnxFeatures implements FeatureEncoder {
 
   private BatchEncoder.Result encode(OnnxSession enc, OnnxSession dec, List<String> outputs, List<float[]> pixels) {
     int n = pixels.size();
-    int size = shape.inputSize();
-    float[] flat = new float[n * size];
-    for (int i = 0; i < n; i++) {
-      float[] p = pixels.get(i);
-      if (p.length != size) {
-        throw new IllegalArgumentException("An image has " + p.length + " pixel values but the ONNX model expects " + size);
-      }
-      System.arraycopy(p, 0, flat, i * size, size);
-    }
-    normalise(flat);
+    float[] flat = BatchEncoder.flatten(pixels, shape.inputSize());
+    normalise(flat, false);
     Map<String, float[]> out = enc.run(flat, inputShape(shape, inputRank, n), outputs);
     float[][] z = split(out.get(codeOutput), n);
     float[][] logVar = logVarOutput == null ? null : split(out.get(logVarOutput), n);
@@ -178,31 +170,21 @@ public final class OnnxFeatures implements FeatureEncoder {
       ReconstructionErrors.Errors none = ReconstructionErrors.none(pixels, errorMap);
       return new BatchEncoder.Result(z, none.mse(), none.bce(), none.map(), null, logVar);
     }
-    denormalise(recon);
+    normalise(recon, true);
     float[][] r = split(recon, n);
     ReconstructionErrors.Errors e = ReconstructionErrors.of(r, pixels, errorMap);
     return new BatchEncoder.Result(z, e.mse(), e.bce(), e.map(), r, logVar);
   }
 
-  private void normalise(float[] flat) {
+  /** Per-channel (x - mean) / std in place, or with {@code invert} x * std + mean; nothing for an exported graph (its own). */
+  private void normalise(float[] flat, boolean invert) {
     if (mean == null) {
       return;
     }
     int plane = shape.height() * shape.width();
     for (int i = 0; i < flat.length; i++) {
       int c = (i % shape.inputSize()) / plane;
-      flat[i] = (flat[i] - mean[c]) / std[c];
-    }
-  }
-
-  private void denormalise(float[] flat) {
-    if (mean == null) {
-      return;
-    }
-    int plane = shape.height() * shape.width();
-    for (int i = 0; i < flat.length; i++) {
-      int c = (i % shape.inputSize()) / plane;
-      flat[i] = flat[i] * std[c] + mean[c];
+      flat[i] = invert ? flat[i] * std[c] + mean[c] : (flat[i] - mean[c]) / std[c];
     }
   }
 

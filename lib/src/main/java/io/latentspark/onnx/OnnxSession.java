@@ -67,6 +67,9 @@ public final class OnnxSession {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+        options.addCUDA(0); // the GPU build (mvn -Pcuda); not run here: this machine has no GPU
+      }
       return new OnnxSession(OrtEnvironment.getEnvironment().createSession(model, options));
     } catch (OrtException e) {
       throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);

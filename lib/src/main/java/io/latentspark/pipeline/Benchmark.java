@@ -252,11 +252,7 @@ public final class Benchmark {
     long start = System.nanoTime();
     for (int i = 0; i < rows.size(); i += batch) {
       List<float[]> b = rows.subList(i, Math.min(rows.size(), i + batch));
-      float[] flat = new float[b.size() * size];
-      for (int k = 0; k < b.size(); k++) {
-        System.arraycopy(b.get(k), 0, flat, k * size, size);
-      }
-      session.run(flat, new long[] {b.size(), size}, outputs);
+      session.run(BatchEncoder.flatten(b, size), new long[] {b.size(), size}, outputs);
     }
     return rows.size() / ((System.nanoTime() - start) / 1e9);
   }
