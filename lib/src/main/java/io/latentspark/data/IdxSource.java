@@ -73,7 +73,7 @@ final class IdxSource implements ImageSource {
     double validation = cfg.validationFraction();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Row> rows = jsc.parallelize(parts, parts.size()).flatMap(part -> idxRows(part, conf, seed, h, w, c, validation));
-    return spark.createDataFrame(rows, ImageSchema.SCHEMA).repartition(partitions);
+    return ImageSchema.frame(spark, rows, ImageSchema.SCHEMA).repartition(partitions);
   }
 
   private static Path findIdx(FileSystem fs, Path root, String base) throws IOException {

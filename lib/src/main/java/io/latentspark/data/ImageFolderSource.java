@@ -92,7 +92,7 @@ final class ImageFolderSource implements ImageSource {
       String split = Splits.assign(seed, id, test, validation);
       return ImageSources.decodedRow(id, f[0], f[1], split, () -> ImageSources.decodeFile(p, f[0], conf, opts));
     });
-    return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ImageSources.ERROR, DataTypes.StringType, true));
+    return ImageSchema.frame(spark, rows, ImageSchema.SCHEMA.add(ImageSources.ERROR, DataTypes.StringType, true));
   }
 
   private static boolean hidden(String name) {

@@ -1,7 +1,14 @@
 package io.latentspark.data;
 
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -44,8 +51,28 @@ public final class ImageSchema {
     }
   }
 
+  /**
+   * A table of {@code schema} from rows holding strings, nulls and {@code float[]} pixels, converted to Spark's
+   * internal rows directly: the pixels enter as one primitive array (createDataFrame's converter boxes every float).
+   */
+  public static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, StructType schema) {
+    JavaRDD<InternalRow> internal = rows.map(r -> {
+      Object[] v = new Object[r.size()];
+      for (int i = 0; i < v.length; i++) {
+        Object x = r.get(i);
+        v[i] = x instanceof String str ? UTF8String.fromString(str) : x instanceof float[] f ? UnsafeArrayData.fromPrimitiveArray(f) : x;
+      }
+      return new GenericInternalRow(v);
+    });
+    return spark.internalCreateDataFrame(internal.rdd(), schema, false);
+  }
+
   /** The pixels of a row as a float array. */
   public static float[] pixels(Row row, int index) {
+    Object raw = row.get(index);
+    if (raw instanceof float[] f) {
+      return f.clone();
+    }
     List<Float> list = row.getList(index);
     float[] out = new float[list.size()];
     for (int i = 0; i < out.length; i++) {

@@ -84,6 +84,6 @@ final class ParquetImageSource implements ImageSource {
       byte[] bytes = r.isNullAt(3) ? new byte[0] : (byte[]) r.get(3);
       return ImageSources.decodedRow(rowId, rowPath, rowLabel, split, () -> ImageDecoder.decode(bytes, rowPath, opts));
     });
-    return spark.createDataFrame(rows, ImageSchema.SCHEMA.add(ImageSources.ERROR, DataTypes.StringType, true));
+    return ImageSchema.frame(spark, rows, ImageSchema.SCHEMA.add(ImageSources.ERROR, DataTypes.StringType, true));
   }
 }

@@ -39,6 +39,6 @@ final class SyntheticSource implements ImageSource {
       return RowFactory.create(id, "synthetic:" + seed + "/" + i, SyntheticImages.label(i), split,
           SyntheticImages.image(seed, i, h, w, c, noise));
     });
-    return spark.createDataFrame(rows, ImageSchema.SCHEMA);
+    return ImageSchema.frame(spark, rows, ImageSchema.SCHEMA);
   }
 }

@@ -16,6 +16,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
+import java.util.Iterator;
 
 /** Encodes image tables on Spark with a trained model and writes feature tables. */
 public final class SparkEncoder {
@@ -40,48 +45,69 @@ public final class SparkEncoder {
     };
   }
 
-  /** The feature table of {@code images} made by {@code engine} in batches of {@code batchSize} (lazy; one row per input row). */
+  /**
+   * The feature table of {@code images} made by {@code engine} in batches of {@code batchSize} (lazy; one row per input
+   * row). Rows travel as Spark's internal rows: pixels leave them with one bulk copy and codes and errors enter them as
+   * primitive arrays (a {@code Row}'s array<float> is a sequence of boxed floats: 784 objects per MNIST image each way).
+   */
   public static Dataset<Row> encode(SparkSession spark, FeatureEncoder engine, Dataset<Row> images, int batchSize) {
     ImageSchema.check(images.schema());
     boolean errorMap = engine.errorMap();
     boolean logVar = engine.logVar();
-    int pixelsIdx = images.schema().fieldIndex(ImageSchema.PIXELS);
-    int idIdx = images.schema().fieldIndex(ImageSchema.ID);
-    int pathIdx = images.schema().fieldIndex(ImageSchema.PATH);
-    int labelIdx = images.schema().fieldIndex(ImageSchema.LABEL);
-    int splitIdx = images.schema().fieldIndex(ImageSchema.SPLIT);
-    JavaRDD<Row> rows = images.javaRDD().mapPartitions(it -> {
+    // a projection of the (possibly cached) table fixes the ordinals: id, path, label, split, pixels
+    Dataset<Row> in = images.select(ImageSchema.ID, ImageSchema.PATH, ImageSchema.LABEL, ImageSchema.SPLIT, ImageSchema.PIXELS);
+    JavaRDD<InternalRow> rows = in.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
       FeatureEncoder.Batch enc = engine.open();
-      return new BatchedIterator<>(it, batchSize, batch -> {
+      // internal rows are reused by their iterator: each is copied out before the next is read
+      Iterator<Image> images2 = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Image next() {
+          return Image.of(it.next());
+        }
+      };
+      return new BatchedIterator<>(images2, batchSize, batch -> {
         List<float[]> px = new ArrayList<>(batch.size());
-        for (Row r : batch) {
-          px.add(ImageSchema.pixels(r, pixelsIdx));
+        for (Image r : batch) {
+          px.add(r.pixels());
         }
         BatchEncoder.Result res = enc.encode(px);
-        List<Row> out = new ArrayList<>(batch.size());
+        List<InternalRow> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-          Row r = batch.get(i);
+          Image r = batch.get(i);
           Object[] values = new Object[7 + (logVar ? 1 : 0) + (errorMap ? 1 : 0)];
-          values[0] = r.getString(idIdx);
-          values[1] = r.getString(pathIdx);
-          values[2] = r.isNullAt(labelIdx) ? null : r.getString(labelIdx);
-          values[3] = r.getString(splitIdx);
-          values[4] = res.z()[i];
+          values[0] = r.id();
+          values[1] = r.path();
+          values[2] = r.label();
+          values[3] = r.split();
+          values[4] = UnsafeArrayData.fromPrimitiveArray(res.z()[i]);
           values[5] = res.mse()[i];
           values[6] = res.bce()[i];
           int next = 7;
           if (logVar) {
-            values[next++] = res.logVar()[i];
+            values[next++] = UnsafeArrayData.fromPrimitiveArray(res.logVar()[i]);
           }
           if (errorMap) {
-            values[next] = res.errorMap()[i];
+            values[next] = UnsafeArrayData.fromPrimitiveArray(res.errorMap()[i]);
           }
-          out.add(RowFactory.create(values));
+          out.add(new GenericInternalRow(values));
         }
         return out;
       });
     });
-    return spark.createDataFrame(rows, FeatureSchema.written(errorMap, logVar));
+    return spark.internalCreateDataFrame(rows.rdd(), FeatureSchema.written(errorMap, logVar), false);
+  }
+
+  /** One image row copied out of Spark's internal row (strings as UTF8String copies; label may be null). */
+  private record Image(UTF8String id, UTF8String path, UTF8String label, UTF8String split, float[] pixels) {
+    static Image of(InternalRow r) {
+      return new Image(r.getUTF8String(0).copy(), r.getUTF8String(1).copy(), r.isNullAt(2) ? null : r.getUTF8String(2).copy(),
+          r.getUTF8String(3).copy(), r.getArray(4).toFloatArray());
+    }
   }
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
