@@ -351,6 +351,11 @@ public final class LatentSparkCli implements Runnable {
       description = "Train and encode the configured model both in this JVM (all cores) and on Spark, and compare throughput, "
           + "validation MSE and FLOP utilisation. The last output line is one JSON object. Writes nothing (no --out).")
   static final class Bench extends Job {
+    @Option(names = "--scaling", paramLabel = "W,W,...", split = ",",
+        description = "Instead: one epoch per number of workers W, the driver summing the W results and the executors summing them "
+            + "in a tree (train.reduceFanIn); prints per-round wall and task time, overhead, bytes into the driver and shuffled.")
+    List<Integer> scaling;
+
     @Override
     boolean writes() {
       return false;
@@ -358,6 +363,14 @@ public final class LatentSparkCli implements Runnable {
 
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      if (scaling != null) {
+        for (int w : scaling) {
+          if (w < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scaling takes numbers of workers >= 1, got " + w);
+          }
+        }
+        return io.latentspark.pipeline.ScalingBench.run(spark, cfg, scaling).report();
+      }
       return io.latentspark.pipeline.Benchmark.run(spark, cfg).report();
     }
   }

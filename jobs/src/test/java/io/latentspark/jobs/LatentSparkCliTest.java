@@ -159,6 +159,22 @@ class LatentSparkCliTest {
     assertTrue(wrongShape.err().contains("takes 1x12x12 images but data.channels/height/width are 1x14x12"), wrongShape.err());
   }
 
+  /** bench --scaling: one epoch per number of workers; with more workers than the fan-in the driver takes in fewer bytes. */
+  @Test
+  void benchScalingMeasuresTheDriversShareOfARound() {
+    Run r = run(tiny("bench", "--scaling", "2,8", "--set", "train.averagingFrequency=2"));
+    assertEquals(0, r.exit(), r.err());
+    JsonNode rows = Json.read(lastLine(r.out())).get("scaling");
+    assertEquals(3, rows.size(), r.out()); // 2 workers (no tree below the fan-in 4), 8 workers summed by the driver and in a tree
+    JsonNode driver8 = rows.get(1);
+    JsonNode tree8 = rows.get(2);
+    assertEquals("driver", driver8.get("reduce").asText());
+    assertEquals("tree/4", tree8.get("reduce").asText());
+    assertTrue(tree8.get("result_tasks").asDouble() <= 4, r.out());
+    assertTrue(tree8.get("driver_bytes_in").asDouble() < driver8.get("driver_bytes_in").asDouble(), r.out());
+    assertTrue(tree8.get("shuffle_bytes").asDouble() > 0 && driver8.get("shuffle_bytes").asDouble() == 0, r.out());
+  }
+
   /** README's three ONNX commands: export-onnx, encode on ONNX Runtime, and encode --onnx with any encoder (here the exported one). */
   @Test
   void onnxExportThenEncodeOnOnnxRuntimeAndWithABroughtEncoder(@TempDir Path dir) {

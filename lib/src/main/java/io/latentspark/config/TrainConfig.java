@@ -19,7 +19,8 @@ public record TrainConfig(
     RddApproach rddTrainingApproach,
     String scratchDir,
     java.util.List<String> labels,
-    int lossSampleSize)
+    int lossSampleSize,
+    int reduceFanIn)
     implements Serializable {
 
   private static double divergenceFactor(Settings s) {
@@ -51,6 +52,15 @@ public record TrainConfig(
         s.choice("rddTrainingApproach", java.util.List.of(RddApproach.values())),
         s.string("scratchDir"),
         s.stringList("labels"),
-        s.nonNegativeInt("lossSampleSize"));
+        s.nonNegativeInt("lossSampleSize"),
+        fanIn(s));
+  }
+
+  private static int fanIn(Settings s) {
+    int f = s.positiveInt("reduceFanIn");
+    if (f < 2) {
+      throw s.invalid("reduceFanIn", f, "the value must be at least 2 (partial sums combined per step)");
+    }
+    return f;
   }
 }

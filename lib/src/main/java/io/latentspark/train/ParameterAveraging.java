@@ -55,11 +55,13 @@ final class ParameterAveraging implements TrainingEngine {
   private final int inputSize;
   private final Broadcast<String> networkJson;
   private final WorkerMonitor monitor;
+  private final int fanIn;
   private double lastRoundLoss = Double.NaN;
   private double preparationSeconds;
 
   private ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork net, JavaRDD<float[]> batches, int workers, int partitions,
-      long seed, int inputSize, WorkerMonitor monitor) {
+      long seed, int inputSize, WorkerMonitor monitor, int fanIn) {
+    this.fanIn = fanIn;
     this.jsc = jsc;
     this.net = net;
     this.batches = batches;
@@ -108,7 +110,7 @@ final class ParameterAveraging implements TrainingEngine {
           + " results go through the block manager; setting it above %.0f MB saves a round trip per averaging round", resultBytes / 1e6,
           direct / 1e6, Math.ceil(resultBytes / 1e6)));
     }
-    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, setup.monitor());
+    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, setup.monitor(), setup.reduceFanIn());
     long start = System.nanoTime();
     long cached = 0;
     for (int r = 0; r < pa.rounds(); r++) {
@@ -171,11 +173,11 @@ final class ParameterAveraging implements TrainingEngine {
     long s = seed;
     int in = inputSize;
     Contribution sum;
+    jsc.setJobDescription(SparkTrainer.ROUND_JOB + (round + 1) + " of epoch " + epoch);
     try {
-      sum = round(round)
-          .mapPartitionsWithIndex((i, it) -> fit(from + i, it, json, bw, hook, s, in), false)
-          .reduce(Contribution::add);
+      sum = sum(round(round).mapPartitionsWithIndex((i, it) -> fit(from + i, it, json, bw, hook, s, in), false), fanIn);
     } finally {
+      jsc.setJobDescription(null);
       bw.destroy();
     }
     long t2 = System.nanoTime();
@@ -191,6 +193,28 @@ final class ParameterAveraging implements TrainingEngine {
       LOG.debug(String.format("epoch %d round %d: broadcast %.1f ms, Spark job %.1f ms (slowest worker fitting %.1f ms), averaging %.1f ms",
           epoch, round + 1, (t1 - t0) / 1e6, (t2 - t1) / 1e6, sum.fitMs, (System.nanoTime() - t2) / 1e6));
     }
+  }
+
+  /**
+   * The sum of a round's contributions (one per partition). Up to {@code fanIn} of them go straight to the driver;
+   * more are summed on the executors, {@code fanIn} partitions into one per step (a shuffle of partial sums), down to
+   * one partial sum: the driver then takes in one result (doubles: 8 bytes per value) whatever the number of workers
+   * (the bytes that cross the network in all still grow with the workers, spread over the executors).
+   */
+  static Contribution sum(JavaRDD<Contribution> contributions, int fanIn) {
+    JavaRDD<Contribution> level = contributions;
+    int n = level.getNumPartitions();
+    boolean tree = n > fanIn;
+    while (tree && n > 1) {
+      int next = (n + fanIn - 1) / fanIn;
+      level = level.mapPartitionsWithIndex((i, it) -> {
+        List<Tuple2<Integer, Contribution>> keyed = new ArrayList<>();
+        it.forEachRemaining(c -> keyed.add(new Tuple2<>(i / fanIn, c)));
+        return keyed.iterator();
+      }, true).mapToPair(t -> t).reduceByKey(Contribution::add, next).values();
+      n = next;
+    }
+    return level.reduce(Contribution::add);
   }
 
   /** The network's updater state (Adam's moments) as a flat copy; empty for an optimiser without state. */
@@ -305,15 +329,16 @@ final class ParameterAveraging implements TrainingEngine {
    */
   static final class Contribution implements Serializable {
     private static final long serialVersionUID = 1L;
-    private final float[] params;
-    private final float[] updater;
+    /** One worker's values; null once this is a sum (which then travels as its double sums alone). */
+    private float[] params;
+    private float[] updater;
     long batches;
     long maxBatches;
     double lossSum;
     /** Longest time a worker spent fitting its minibatches, in milliseconds. */
     double fitMs;
-    private transient double[] sumParams;
-    private transient double[] sumUpdater;
+    private double[] sumParams;
+    private double[] sumUpdater;
 
     Contribution(float[] params, float[] updater, long batches, double lossSum, double fitMs) {
       this.params = params;
@@ -331,14 +356,30 @@ final class ParameterAveraging implements TrainingEngine {
         sumUpdater = new double[updater.length];
         accumulate(sumParams, params, batches);
         accumulate(sumUpdater, updater, batches);
+        params = null;
+        updater = null;
       }
-      accumulate(sumParams, o.params, o.batches);
-      accumulate(sumUpdater, o.updater, o.batches);
+      if (o.sumParams != null) {
+        add(sumParams, o.sumParams);
+        add(sumUpdater, o.sumUpdater);
+      } else {
+        accumulate(sumParams, o.params, o.batches);
+        accumulate(sumUpdater, o.updater, o.batches);
+      }
       batches += o.batches;
       maxBatches = Math.max(maxBatches, o.maxBatches);
       lossSum += o.lossSum;
       fitMs = Math.max(fitMs, o.fitMs);
       return this;
+    }
+
+    private static void add(double[] sum, double[] partial) {
+      if (partial.length != sum.length) {
+        throw new IllegalStateException("Partial sums of " + partial.length + " and " + sum.length + " values: different networks in one round");
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += partial[i];
+      }
     }
 
     private static void accumulate(double[] sum, float[] v, long weight) {

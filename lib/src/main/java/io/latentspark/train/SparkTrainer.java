@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * executors and tells the {@link EpochListener}s: checkpoints, the progress log, the run's callback and early stopping.
  */
 public final class SparkTrainer implements Trainer<Dataset<Row>> {
+  /** The description of an averaging round's Spark job (then "N of epoch E"; engine latentspark), for listeners that measure rounds. */
+  public static final String ROUND_JOB = "latentspark averaging round ";
+
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
   private final LatentSparkConfig cfg;
@@ -70,7 +73,7 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
     CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
     WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
     TrainingSetup setup = new TrainingSetup(jsc, net, splits.train(), splits.trainCount(), start.normalizer(), cfg.data().inputSize(), workers,
-        t.batchSizePerWorker(), t.averagingFrequency(), monitor, cfg.seed());
+        t.batchSizePerWorker(), t.averagingFrequency(), t.reduceFanIn(), monitor, cfg.seed());
     try {
       if (run.resumeFrom() == null && cfg.model().spec().greedyPretrainEpochs() > 0) {
         GreedyPretrainer.pretrain(jsc, net, cfg, splits.train().repartition(workers), start.normalizer(),

@@ -16,6 +16,7 @@ import io.latentspark.model.InputNormalizer;
 import io.latentspark.model.NetworkFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -65,7 +66,7 @@ class ParameterAveragingTest extends SparkTestBase {
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     WorkerMonitor monitor = new WorkerMonitor(jsc.sc().collectionAccumulator(), 1);
-    return ParameterAveraging.prepare(new TrainingSetup(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, monitor, 7));
+    return ParameterAveraging.prepare(new TrainingSetup(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, 4, monitor, 7));
   }
 
   @Test
@@ -131,6 +132,93 @@ class ParameterAveragingTest extends SparkTestBase {
     assertArrayEquals(new float[] {0.3f}, alone.averageParams(), 0f, "one worker: its parameters as they are");
   }
 
+  /** Sums on the executors in a tree: the same average as the driver's plain sum, and the driver takes in one result past the fan-in. */
+  @Test
+  void aTreeSumIsThePlainSumAndTheDriverTakesInAtMostFanInResults() {
+    int size = 20_000;
+    Map<Integer, Long> plainBytes = new java.util.TreeMap<>();
+    Map<Integer, Long> treeBytes = new java.util.TreeMap<>();
+    Map<Integer, Integer> treeResults = new java.util.TreeMap<>();
+    for (int workers : List.of(2, 4, 8, 16, 32)) {
+      List<ParameterAveraging.Contribution> cs = new ArrayList<>();
+      java.util.Random rng = new java.util.Random(workers);
+      for (int w = 0; w < workers; w++) {
+        float[] p = new float[size];
+        for (int i = 0; i < size; i++) {
+          p[i] = 0.5f + rng.nextFloat() / 2; // one exponent: the double sums are exact in any order
+        }
+        cs.add(new ParameterAveraging.Contribution(p, new float[] {w}, 1 + w % 3, w, w));
+      }
+      ParameterAveraging.Contribution expected = copies(cs).get(0);
+      for (ParameterAveraging.Contribution c : copies(cs).subList(1, workers)) {
+        expected.add(c);
+      }
+      DriverResults plain = DriverResults.during(() -> ParameterAveraging.sum(jsc.parallelize(copies(cs), workers), 64));
+      DriverResults tree = DriverResults.during(() -> ParameterAveraging.sum(jsc.parallelize(copies(cs), workers), 4));
+      assertArrayEquals(expected.averageParams(), plain.sum.averageParams(), 0f);
+      assertArrayEquals(expected.averageParams(), tree.sum.averageParams(), 0f, workers + " workers");
+      assertArrayEquals(expected.averageUpdater(), tree.sum.averageUpdater(), 0f);
+      assertEquals(expected.batches, tree.sum.batches);
+      assertEquals(expected.lossSum, tree.sum.lossSum, 0);
+      plainBytes.put(workers, plain.bytes);
+      treeBytes.put(workers, tree.bytes);
+      treeResults.put(workers, tree.results);
+    }
+    System.out.println("bytes the driver takes in, " + size + " parameters: plain " + plainBytes + ", tree (fan-in 4) " + treeBytes);
+    for (int w : List.of(8, 16, 32)) {
+      // one partial sum of doubles: 8 bytes per value (+ framing), whatever the number of workers
+      assertEquals(1, treeResults.get(w), w + " workers: results the driver took in");
+      assertEquals(8.0 * size, treeBytes.get(w), 0.05 * 8 * size, w + " workers: bytes the driver took in");
+    }
+    assertEquals(4, treeResults.get(4), "4 workers (= the fan-in): no tree");
+    assertTrue(plainBytes.get(32) >= 32 * 4L * size, "plain, 32 workers: " + plainBytes.get(32));
+    assertEquals(plainBytes.get(2), treeBytes.get(2), 0.05 * plainBytes.get(2), "2 workers: no tree");
+  }
+
+  private static List<ParameterAveraging.Contribution> copies(List<ParameterAveraging.Contribution> cs) {
+    List<ParameterAveraging.Contribution> out = new ArrayList<>();
+    for (ParameterAveraging.Contribution c : cs) {
+      out.add(org.apache.commons.lang3.SerializationUtils.clone(c));
+    }
+    return out;
+  }
+
+  /** The result bytes and result-task count the driver received during one job (its result stage). */
+  static final class DriverResults extends org.apache.spark.scheduler.SparkListener {
+    long bytes;
+    int results;
+    ParameterAveraging.Contribution sum;
+
+    static DriverResults during(java.util.function.Supplier<ParameterAveraging.Contribution> job) {
+      DriverResults d = new DriverResults();
+      drain();
+      jsc.sc().addSparkListener(d);
+      try {
+        d.sum = job.get();
+        drain();
+      } finally {
+        jsc.sc().removeSparkListener(d);
+      }
+      return d;
+    }
+
+    private static void drain() {
+      try {
+        jsc.sc().listenerBus().waitUntilEmpty(30_000);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("Spark's listener bus did not drain in 30 s", e);
+      }
+    }
+
+    @Override
+    public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if ("ResultTask".equals(end.taskType()) && end.taskMetrics() != null) {
+        bytes += end.taskMetrics().resultSize();
+        results++;
+      }
+    }
+  }
+
   private static final String[] SMALL = {"data.synthetic.trainCount=1200", "data.synthetic.testCount=200", "data.height=16",
       "data.width=16", "model.encoderLayers=[64]", "model.latentSize=8", "train.batchSizePerWorker=32", "train.learningRate=0.003",
       "train.epochs=4", "train.workers=2"};
@@ -174,6 +262,25 @@ class ParameterAveragingTest extends SparkTestBase {
     assertTrue(ours < 0.5 * untrained, "learns: " + ours + " vs untrained " + untrained);
     assertEquals(single, ours, 0.15 * single, "latentspark " + ours + " vs single JVM " + single + " after 4 epochs");
     assertTrue(ours <= 1.05 * theirs, "latentspark " + ours + " no worse than dl4j-spark " + theirs + " after 4 epochs");
+    images.unpersist();
+  }
+
+  /** Six workers summed in a tree of fan-in 2 train the same network as the driver's plain sum, bit for bit, and reproducibly. */
+  @Test
+  void treeSummedTrainingIsThePlainSumsTraining() {
+    List<String> sets = new ArrayList<>(List.of(SMALL));
+    sets.set(sets.indexOf("train.workers=2"), "train.workers=6");
+    sets.set(sets.indexOf("train.epochs=4"), "train.epochs=2");
+    sets.add("train.reduceFanIn=2");
+    LatentSparkConfig tree = TestData.config(sets.toArray(String[]::new));
+    sets.set(sets.indexOf("train.reduceFanIn=2"), "train.reduceFanIn=8");
+    LatentSparkConfig plain = TestData.config(sets.toArray(String[]::new));
+    Dataset<Row> images = ImageSources.load(spark, tree.data(), tree.seed()).images().cache();
+    float[] a = new SparkTrainer(tree).train(spark, images, new TrainingRun("synthetic", null, null, null)).network().params().toFloatVector();
+    float[] b = new SparkTrainer(tree).train(spark, images, new TrainingRun("synthetic", null, null, null)).network().params().toFloatVector();
+    float[] c = new SparkTrainer(plain).train(spark, images, new TrainingRun("synthetic", null, null, null)).network().params().toFloatVector();
+    assertArrayEquals(a, b, 0f, "tree-summed training is reproducible");
+    assertArrayEquals(c, a, 0f, "the tree's sums are the plain sums");
     images.unpersist();
   }
 }
