@@ -76,6 +76,12 @@ public final class AutoencoderModel {
     return network.numParams();
   }
 
+  /** The values a worker returns each averaging round: the parameters and the updater's state (Adam: two moments each). */
+  public long parameterAndUpdaterValues() {
+    var state = network.getUpdater(true).getStateViewArray();
+    return network.numParams() + (state == null ? 0 : state.length());
+  }
+
   public int latentLayerIndex() {
     return NetworkFactory.latentLayerIndex(config);
   }

@@ -63,7 +63,7 @@ public final class ScalingBench {
           spark.sparkContext().addSparkListener(listener);
           try {
             var model = new SparkTrainer(c).train(spark, loaded.images(), new TrainingRun("scaling", null, null, null));
-            values = model.numParams() + model.network().getUpdater(true).getStateViewArray().length();
+            values = model.parameterAndUpdaterValues();
             drain(spark);
           } finally {
             spark.sparkContext().removeSparkListener(listener);
