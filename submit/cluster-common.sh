@@ -1,7 +1,8 @@
 # Shared by standalone.sh, yarn.sh and k8s.sh: sizes executor memory with `latentspark plan`, then builds the
 # spark-submit arguments every cluster run needs. Environment:
 #   LS_EXECUTOR_CORES (2), LS_EXECUTOR_MEMORY (4g), LS_NUM_EXECUTORS (unset: the cluster manager decides),
-#   SPARK_HOME (its bin/spark-submit is used; without bin/, SparkSubmit is run from $SPARK_HOME/jars).
+#   SPARK_HOME (its bin/spark-submit is used; without bin/, SparkSubmit is run from $SPARK_HOME/jars),
+#   LS_DRY_RUN=1 (print the spark-submit arguments, one per line, instead of submitting).
 # shellcheck shell=bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${SPARK_HOME:?set SPARK_HOME to the Spark 3.5 (Scala 2.12) installation to submit with}"
@@ -39,6 +40,11 @@ ls_submit_args() {
 }
 
 ls_spark_submit() {
+  if [[ -n ${LS_DRY_RUN:-} ]]; then
+    # render only (LS_DRY_RUN=1): print the spark-submit arguments one per line and submit nothing
+    printf '%s\n' "$@"
+    exit 0
+  fi
   if [[ -x "$SPARK_HOME/bin/spark-submit" ]]; then
     exec "$SPARK_HOME/bin/spark-submit" "$@"
   fi
