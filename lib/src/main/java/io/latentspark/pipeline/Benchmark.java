@@ -296,27 +296,10 @@ public final class Benchmark {
     return m.history().stream().mapToDouble(EpochStats::examplesPerSecond).toArray();
   }
 
-  /**
-   * Multiply-adds of the dense layers, times 2 (FLOPs) and 3 (forward, backward to inputs, backward to weights).
-   * Refuses networks with convolutional or recurrent layers, which it does not count.
-   */
+  /** Training FLOPs per example of the configured network (dense, conv, transposed conv and LSTM layers; {@link io.latentspark.spec.NetworkCost}). */
   static double trainFlopsPerExample(LatentSparkConfig cfg) {
-    double macs = 0;
-    for (io.latentspark.spec.LayerSpec layer : cfg.plan().layers()) {
-      if (layer instanceof io.latentspark.spec.LayerSpec.Dense d) {
-        macs += (double) d.nIn() * d.nOut();
-      } else if (layer instanceof io.latentspark.spec.LayerSpec.Contractive c) {
-        macs += (double) c.nIn() * c.nOut();
-      } else if (layer instanceof io.latentspark.spec.LayerSpec.DenseOutput o) {
-        macs += (double) o.nIn() * o.nOut();
-      } else if (!(layer instanceof io.latentspark.spec.LayerSpec.Sparsity || layer instanceof io.latentspark.spec.LayerSpec.GaussianSample)) {
-        throw io.latentspark.config.ConfigError.invalid("model.type", cfg.model().type(), "bench counts the FLOPs of dense layers only; "
-            + "benchmark a dense-layer type (dense, denoising, sparse, contractive, stacked, or vae with model.vae.architecture = dense)");
-      }
-    }
-    return 6 * macs;
+    return io.latentspark.spec.NetworkCost.trainFlopsPerExample(cfg.plan());
   }
-
 
   private static double encodeRate(AutoencoderModel m, List<float[]> rows, int batch) {
     BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(m));
