@@ -26,6 +26,8 @@ public final class OnnxFeatures implements FeatureEncoder {
 
   private final Broadcast<byte[]> encoder;
   private final Broadcast<byte[]> decoder;
+  private final String encoderDigest;
+  private final String decoderDigest;
   private final String codeOutput;
   private final String logVarOutput;
   private final String reconstructionOutput;
@@ -40,6 +42,8 @@ public final class OnnxFeatures implements FeatureEncoder {
       String reconstructionOutput, ImageShape shape, int inputRank, float[] mean, float[] std, int threads, boolean errorMap) {
     this.encoder = encoder;
     this.decoder = decoder;
+    this.encoderDigest = OnnxSession.digest(encoder.value());
+    this.decoderDigest = decoder == null ? null : OnnxSession.digest(decoder.value());
     this.codeOutput = codeOutput;
     this.logVarOutput = logVarOutput;
     this.reconstructionOutput = reconstructionOutput;
@@ -145,8 +149,8 @@ public final class OnnxFeatures implements FeatureEncoder {
   public Batch open() {
     TaskContext task = TaskContext.get();
     int t = threads > 0 ? threads : task == null ? 1 : Math.max(1, task.cpus());
-    OnnxSession enc = OnnxSession.of(encoder.value(), t);
-    OnnxSession dec = decoder == null ? null : OnnxSession.of(decoder.value(), t);
+    OnnxSession enc = OnnxSession.of(encoderDigest, encoder::value, t);
+    OnnxSession dec = decoder == null ? null : OnnxSession.of(decoderDigest, decoder::value, t);
     List<String> outputs = new ArrayList<>(List.of(codeOutput));
     if (logVarOutput != null) {
       outputs.add(logVarOutput);

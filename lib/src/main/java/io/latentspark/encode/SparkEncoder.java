@@ -13,7 +13,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -59,7 +58,7 @@ public final class SparkEncoder {
     JavaRDD<InternalRow> rows = in.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
       FeatureEncoder.Batch enc = engine.open();
       // internal rows are reused by their iterator: each is copied out before the next is read
-      Iterator<Image> images2 = new Iterator<>() {
+      Iterator<Image> copied = new Iterator<>() {
         @Override
         public boolean hasNext() {
           return it.hasNext();
@@ -70,7 +69,7 @@ public final class SparkEncoder {
           return Image.of(it.next());
         }
       };
-      return new BatchedIterator<>(images2, batchSize, batch -> {
+      return new BatchedIterator<>(copied, batchSize, batch -> {
         List<float[]> px = new ArrayList<>(batch.size());
         for (Image r : batch) {
           px.add(r.pixels());

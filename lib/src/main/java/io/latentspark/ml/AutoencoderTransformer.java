@@ -2,14 +2,11 @@ package io.latentspark.ml;
 
 import io.latentspark.encode.BatchEncoder;
 import io.latentspark.encode.BatchedIterator;
-import io.latentspark.encode.NetworkSnapshot;
 import io.latentspark.model.AutoencoderModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
@@ -133,11 +130,9 @@ public final class AutoencoderTransformer extends Model<AutoencoderTransformer> 
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     Dataset<Row> df = dataset.toDF();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    io.latentspark.encode.FeatureEncoder encoder = "onnx".equals($(engine))
-        ? io.latentspark.encode.OnnxFeatures.exported(jsc, model,
-            new io.latentspark.config.EncodeConfig((Integer) $(batchSize), -1, false).withEngine(io.latentspark.config.EncodeEngine.ONNX))
-        : io.latentspark.encode.Dl4jFeatures.of(jsc, model, -1, false);
+    io.latentspark.config.EncodeEngine kind = "onnx".equals($(engine)) ? io.latentspark.config.EncodeEngine.ONNX : io.latentspark.config.EncodeEngine.DL4J;
+    io.latentspark.encode.FeatureEncoder encoder = io.latentspark.encode.SparkEncoder.engine(df.sparkSession(), model,
+        new io.latentspark.config.EncodeConfig((Integer) $(batchSize), io.latentspark.config.EncodeConfig.LATENT, false).withEngine(kind));
     int in = df.schema().fieldIndex($(inputCol));
     int width = df.schema().size();
     int bs = (Integer) $(batchSize);

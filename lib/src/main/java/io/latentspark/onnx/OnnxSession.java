@@ -57,7 +57,15 @@ public final class OnnxSession {
 
   /** The session of {@code model} in this JVM with {@code threads} intra-op threads, opened on first use. */
   public static OnnxSession of(byte[] model, int threads) {
-    return OPEN.computeIfAbsent(digest(model) + "/" + threads, k -> open(model, threads));
+    return of(digest(model), () -> model, threads);
+  }
+
+  /**
+   * The session of the model whose {@link #digest} is {@code digest}, opened on first use from {@code model}: tasks pass
+   * the digest computed once on the driver, and fetch the model's bytes (a broadcast) only to open it.
+   */
+  public static OnnxSession of(String digest, java.util.function.Supplier<byte[]> model, int threads) {
+    return OPEN.computeIfAbsent(digest + "/" + threads, k -> open(model.get(), threads));
   }
 
   private static OnnxSession open(byte[] model, int threads) {
