@@ -6,6 +6,8 @@ import io.latentspark.data.ImageDecodeException;
 import io.latentspark.model.ModelFormatException;
 import io.latentspark.pipeline.ActionResult;
 import io.latentspark.pipeline.AnomalyAction;
+import io.latentspark.pipeline.CompressAction;
+import io.latentspark.pipeline.LatentMapAction;
 import io.latentspark.pipeline.DenoiseAction;
 import io.latentspark.pipeline.EvaluateAction;
 import io.latentspark.pipeline.ImputeAction;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class, LatentSparkCli.ExportOnnx.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Compress.class, LatentSparkCli.LatentMap.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -282,6 +284,34 @@ public final class LatentSparkCli implements Runnable {
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       return result(new ImputeAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
+    }
+  }
+
+  @Command(name = "compress", mixinStandardHelpOptions = true,
+      description = "Compress the compress.split images with the autoencoder (latent codes quantised to each of compress.bits "
+          + "bits per value and arithmetic-coded) and as JPEG files (compress.jpegQualities); writes OUT/compression "
+          + "(rate-distortion.csv and .png, codec.json, codes/). The last output line is one JSON object.")
+  static final class Compress extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      return result(new CompressAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
+    }
+  }
+
+  @Command(name = "latent-map", mixinStandardHelpOptions = true,
+      description = "Draw the latent space of latentMap.points test images: interpolation strips between pairs of them, and for "
+          + "2-D codes their scatter beside PCA's and the decoded manifold grid; writes OUT/latent-map. "
+          + "The last output line is one JSON object.")
+  static final class LatentMap extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      return result(new LatentMapAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
     }
   }
 

@@ -245,6 +245,15 @@ class LatentSparkCliTest {
     Run impute = run(tiny("impute", "--out", out, "--set", "impute.mask=\"random:0.3\""));
     assertEquals(0, impute.exit(), impute.err());
     assertEquals(200, Json.read(lastLine(impute.out())).get("rows").asInt());
+    Run compress = run(tiny("compress", "--out", out, "--set", "compress.bits=[3]", "--set", "compress.jpegQualities=[50]"));
+    assertEquals(0, compress.exit(), compress.err());
+    JsonNode c = Json.read(lastLine(compress.out()));
+    assertEquals(3, c.get("points").size(), lastLine(compress.out())); // float32 reference, 3 bits, JPEG 50
+    assertTrue(Files.exists(Path.of(out, "compression", "rate-distortion.csv")) && Files.exists(Path.of(out, "compression", "codec.json")));
+    Run map = run(tiny("latent-map", "--out", out, "--set", "latentMap.pairs=2", "--set", "latentMap.steps=3"));
+    assertEquals(0, map.exit(), map.err());
+    assertTrue(Files.exists(Path.of(out, "latent-map", "interpolation.png")) && Files.exists(Path.of(out, "latent-map", "points.csv")));
+    assertEquals(2, Json.read(lastLine(map.out())).get("interpolated_pairs").size(), lastLine(map.out()));
     Run denoise = run(tiny("denoise", "--out", out, "--set", "model.corruption.type=gaussian"));
     assertEquals(0, denoise.exit(), denoise.err());
     JsonNode d = Json.read(lastLine(denoise.out()));

@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Fills missing pixels with the autoencoder's reconstruction: missing pixels start at the per-pixel mean of
  * the training images, then {@code iterations} times the image is reconstructed and only its missing pixels
- * are replaced (observed pixels never change). On a table, the known truth of the masked pixels gives the
+ * are replaced (observed pixels never change). A model trained to inpaint ({@code model.type = inpainting})
+ * fills them in one pass, from the input it was trained on ({@link BatchEncoder#inpaint}). On a table, the known truth of the masked pixels gives the
  * error of this imputation and of the mean fill it started from.
  */
 public final class Imputer {
@@ -77,6 +78,7 @@ public final class Imputer {
     int splitIdx = rows.schema().fieldIndex(ImageSchema.SPLIT);
     int pxIdx = rows.schema().fieldIndex(ImageSchema.PIXELS);
     int iterations = cfg.iterations();
+    boolean inpainting = !model.config().model().spec().trainingMasks(model.config().data().shape()).isEmpty();
     var out = rows.javaRDD().mapPartitions(it -> {
       BatchEncoder enc = BatchEncoder.of(snap.value());
       return new BatchedIterator<>(it, batchSize, batch -> {
@@ -89,12 +91,16 @@ public final class Imputer {
           work.add(p.clone());
           missing.add(mask.missing(channels, (long) (Splits.unitHash(seed, r.getString(idIdx)) * Long.MAX_VALUE)));
         }
-        impute(enc, work, missing, mean, iterations);
+        if (inpainting) {
+          work = new ArrayList<>(List.of(enc.inpaint(truth, missing)));
+        } else {
+          impute(enc, work, missing, mean, iterations);
+        }
         List<Row> res = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
           Row r = batch.get(i);
           res.add(RowFactory.create(r.getString(idIdx), r.isNullAt(labelIdx) ? null : r.getString(labelIdx), r.getString(splitIdx),
-              work.get(i), missingMse(work.get(i), truth.get(i), missing.get(i)), missingMse(mean, truth.get(i), missing.get(i))));
+              work.get(i), BatchEncoder.missingMse(work.get(i), truth.get(i), missing.get(i)), BatchEncoder.missingMse(mean, truth.get(i), missing.get(i))));
         }
         return res;
       });
@@ -113,20 +119,6 @@ public final class Imputer {
       throw new IllegalArgumentException("Nothing to impute: the dataset has no rows in the " + cfg.split() + " split (impute.split)");
     }
     return new Result(n, agg.getDouble(1), agg.getDouble(2), table);
-  }
-
-  /** Mean squared error over the missing pixels only. */
-  static double missingMse(float[] x, float[] truth, boolean[] missing) {
-    double s = 0;
-    int n = 0;
-    for (int p = 0; p < truth.length; p++) {
-      if (missing[p]) {
-        double d = x[p] - truth[p];
-        s += d * d;
-        n++;
-      }
-    }
-    return n == 0 ? 0 : s / n;
   }
 
   /** Per-pixel mean of the train split. */

@@ -35,6 +35,8 @@ public final class LatentSparkConfig implements Serializable {
   private final AnomalyConfig anomaly;
   private final SearchConfig search;
   private final ImputeConfig impute;
+  private final CompressConfig compress;
+  private final LatentMapConfig latentMap;
   private final String rendered;
 
   private LatentSparkConfig(Config merged) {
@@ -49,6 +51,8 @@ public final class LatentSparkConfig implements Serializable {
     this.anomaly = AnomalyConfig.read(root.section("anomaly"));
     this.search = SearchConfig.read(root.section("search"));
     this.impute = ImputeConfig.read(root.section("impute"));
+    this.compress = CompressConfig.read(root.section("compress"));
+    this.latentMap = LatentMapConfig.read(root.section("latentMap"));
     if (data.normalize() == Normalization.STANDARDIZE && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
@@ -165,6 +169,14 @@ public final class LatentSparkConfig implements Serializable {
 
   public ImputeConfig impute() {
     return impute;
+  }
+
+  public CompressConfig compress() {
+    return compress;
+  }
+
+  public LatentMapConfig latentMap() {
+    return latentMap;
   }
 
   /** The network of this config's model type for its images, layer by layer. */

@@ -13,6 +13,8 @@ import org.apache.hadoop.fs.Path;
  *   tsne/          2-D t-SNE map of a stratified sample: points.csv and scatter.png
  *   pca-features/  the PCA baseline's feature table (pca)
  *   evaluation.json, anomalies/, search.csv, imputed/   written by evaluate, anomaly, search and impute
+ *   compression/   rate-distortion.csv and .png, codec.json and the compressed codes (compress)
+ *   latent-map/    codes and PCA scatter, decoded manifold, interpolation strips (latent-map)
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   report/        index.html (self-contained run report) and its plots as PNG files
  *   summary.json   what the run did and measured
@@ -72,6 +74,16 @@ public record RunLayout(String out) {
 
   public String imputed() {
     return child("imputed");
+  }
+
+  /** compression/: the rate-distortion table and plot, the codec and the compressed codes (compress). */
+  public String compression() {
+    return child("compression");
+  }
+
+  /** latent-map/: the codes' scatter and decoded manifold (2-D codes) and interpolation strips (latent-map). */
+  public String latentMap() {
+    return child("latent-map");
   }
 
   /** denoising.json, written by denoise. */

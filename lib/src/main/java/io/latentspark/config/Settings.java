@@ -173,7 +173,8 @@ final class Settings implements io.latentspark.spec.Reader {
   }
 
   /** A list of any strings (numbers are taken as their text), trimmed, without duplicates. */
-  List<String> stringList(String name) {
+  @Override
+  public List<String> stringList(String name) {
     try {
       return config.getStringList(name).stream().map(String::trim).distinct().toList();
     } catch (ConfigException.WrongType e) {

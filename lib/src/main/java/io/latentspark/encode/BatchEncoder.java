@@ -208,6 +208,53 @@ public final class BatchEncoder {
     return out;
   }
 
+  /**
+   * One pass of an inpainting model: the {@code missing} values of each image enter the network as 0 in its input
+   * space (as in training: the training mean under standardisation, black under unit) and are replaced by the
+   * output clamped to [0,1]; observed values are kept. Returns new arrays ({@code pixels} are not modified).
+   */
+  public float[][] inpaint(List<float[]> pixels, List<boolean[]> missing) {
+    float[] fill = normalizer.mean(); // the pixel values that normalise to 0; null = unit
+    List<float[]> in = new java.util.ArrayList<>(pixels.size());
+    for (int i = 0; i < pixels.size(); i++) {
+      float[] x = pixels.get(i).clone();
+      boolean[] m = missing.get(i);
+      for (int p = 0; p < x.length; p++) {
+        if (m[p]) {
+          x[p] = fill == null ? 0f : fill[p];
+        }
+      }
+      in.add(x);
+    }
+    float[][] rec = reconstruct(in);
+    float[][] out = new float[in.size()][];
+    for (int i = 0; i < out.length; i++) {
+      float[] x = in.get(i);
+      boolean[] m = missing.get(i);
+      for (int p = 0; p < x.length; p++) {
+        if (m[p]) {
+          x[p] = Math.min(1f, Math.max(0f, rec[i][p]));
+        }
+      }
+      out[i] = x;
+    }
+    return out;
+  }
+
+  /** Mean squared error over the {@code missing} values of {@code x} against {@code truth} (0 when none is missing). */
+  public static double missingMse(float[] x, float[] truth, boolean[] missing) {
+    double s = 0;
+    int n = 0;
+    for (int p = 0; p < truth.length; p++) {
+      if (missing[p]) {
+        double d = x[p] - truth[p];
+        s += d * d;
+        n++;
+      }
+    }
+    return n == 0 ? 0 : s / n;
+  }
+
   /** Reconstructions of {@code pixels} in pixel space. */
   public float[][] reconstruct(List<float[]> pixels) {
     return encode(pixels).reconstruction();

@@ -3,6 +3,7 @@ package io.latentspark.encode;
 import io.latentspark.config.EncodeConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.model.AutoencoderModel;
+import io.latentspark.spec.PixelMask;
 import io.latentspark.util.Outputs;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,30 @@ public final class SparkEncoder {
       for (double m : enc.encode(px).mse()) {
         sums[0] += m;
       }
+    });
+    return new double[] {t[1] == 0 ? Double.NaN : t[0] / t[1], t[1]};
+  }
+
+  /**
+   * An inpainting model's error: each image of {@code images} gets one of {@code masks} (drawn from {@code seed} and
+   * the partition, so the same images get the same masks every time), one pass fills it
+   * ({@link BatchEncoder#inpaint}), and the squared error over the missing pixels is averaged per image and then
+   * over the images. Returns {mean, images}.
+   */
+  public static double[] meanMissingMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize,
+      List<PixelMask> masks, int channels, long seed) {
+    double[] t = PartitionSums.of(images, snap, batchSize, 1, (enc, partition) -> {
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + partition);
+      return (px, sums) -> {
+        List<boolean[]> missing = new java.util.ArrayList<>(px.size());
+        for (int i = 0; i < px.size(); i++) {
+          missing.add(masks.get(rnd.nextInt(masks.size())).missing(channels, rnd.nextLong()));
+        }
+        float[][] filled = enc.inpaint(px, missing);
+        for (int i = 0; i < px.size(); i++) {
+          sums[0] += BatchEncoder.missingMse(filled[i], px.get(i), missing.get(i));
+        }
+      };
     });
     return new double[] {t[1] == 0 ? Double.NaN : t[0] / t[1], t[1]};
   }

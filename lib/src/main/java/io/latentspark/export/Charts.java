@@ -77,6 +77,19 @@ public final class Charts {
     return png(chart);
   }
 
+  /** Line chart of curves with their own x values: name -> {x[], y[]}, points in the order given, with markers. */
+  public static byte[] curvesPng(String title, String xTitle, String yTitle, Map<String, double[][]> curves, int width, int height) {
+    XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setMarkerSize(6);
+    for (Map.Entry<String, double[][]> e : curves.entrySet()) {
+      if (e.getValue()[0].length > 0) {
+        chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+      }
+    }
+    return png(chart);
+  }
+
   /**
    * A histogram of {@code values} in {@code bins} equal bins, with a vertical line at each of {@code markers}
    * (name -> x), e.g. the anomaly threshold.

@@ -10,13 +10,16 @@ import org.apache.spark.sql.SparkSession;
 /** Masks pixels of the impute.split images (impute.mask) and fills them with the model; writes {@code out/imputed}. */
 public final class ImputeAction extends Action<ImputeAction, ImputeAction.Result> {
 
-  /** Rows imputed and the MSE on the missing pixels, against filling them with the training mean. */
-  public record Result(String table, long rows, double mseMissing, double mseMissingMeanFill, String mask, int iterations)
-      implements ActionResult {
+  /**
+   * Rows imputed and the MSE on the missing pixels, against filling them with the training mean; the PSNRs are
+   * 10 log10(1 / MSE) of those mean MSEs (pixels in [0,1]). {@code iterations} is 1 for an inpainting model (one pass).
+   */
+  public record Result(String table, long rows, double mseMissing, double mseMissingMeanFill, double psnrMissing, double psnrMeanFill,
+      String mask, String method, int iterations) implements ActionResult {
     @Override
     public String summary() {
-      return String.format("imputed %d images (mask %s, %d passes): MSE on missing pixels %.5f (mean fill %.5f)", rows, mask, iterations,
-          mseMissing, mseMissingMeanFill);
+      return String.format("imputed %d images (mask %s, %s, %d pass%s): MSE on missing pixels %.5f, PSNR %.2f dB (mean fill %.5f, %.2f dB)",
+          rows, mask, method, iterations, iterations == 1 ? "" : "es", mseMissing, psnrMissing, mseMissingMeanFill, psnrMeanFill);
     }
   }
 
@@ -39,6 +42,13 @@ public final class ImputeAction extends Action<ImputeAction, ImputeAction.Result
     Imputer.Result r = Imputer.run(spark, model(), images(), cfg.impute(), cfg.impute().mask(cfg.data()), cfg.data().channels(),
         cfg.encode().batchSize(), cfg.seed());
     SparkEncoder.writeParquet(r.table(), out.imputed(), hadoop(), overwrite());
-    return new Result(out.imputed(), r.rows(), r.mseMissing(), r.mseMissingMeanFill(), cfg.impute().maskText(), cfg.impute().iterations());
+    boolean inpainting = !model().config().model().spec().trainingMasks(model().config().data().shape()).isEmpty();
+    return new Result(out.imputed(), r.rows(), r.mseMissing(), r.mseMissingMeanFill(), psnr(r.mseMissing()), psnr(r.mseMissingMeanFill()),
+        cfg.impute().maskText(), inpainting ? "inpainting model" : "reconstruction", inpainting ? 1 : cfg.impute().iterations());
+  }
+
+  /** Peak signal-to-noise ratio in dB of a mean squared error of pixels in [0,1]. */
+  static double psnr(double mse) {
+    return 10 * Math.log10(1 / mse);
   }
 }

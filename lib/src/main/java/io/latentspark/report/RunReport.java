@@ -203,7 +203,22 @@ public final class RunReport {
     List<float[][]> bands = new ArrayList<>();
     Corruption corruption = NetworkFactory.corruption(cfg.model(), cfg.data());
     BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(model));
-    if (corruption != null) {
+    List<io.latentspark.spec.PixelMask> masks = cfg.model().spec().trainingMasks(cfg.data().shape());
+    if (!masks.isEmpty()) { // an inpainting model: a hole of each kind in turn (grey), its fill, the truth
+      List<boolean[]> missing = new ArrayList<>();
+      float[][] holed = new float[px.size()][];
+      for (int i = 0; i < px.size(); i++) {
+        boolean[] m = masks.get(i % masks.size()).missing(cfg.data().channels(), cfg.seed() + i);
+        missing.add(m);
+        holed[i] = px.get(i).clone();
+        for (int p = 0; p < m.length; p++) {
+          holed[i][p] = m[p] ? 0.5f : holed[i][p];
+        }
+      }
+      bands.add(holed);
+      bands.add(enc.inpaint(px, missing));
+      bands.add(px.toArray(new float[0][]));
+    } else if (corruption != null) {
       float[][] noisy = enc.corrupt(px, corruption);
       bands.add(noisy);
       bands.add(enc.reconstruct(java.util.Arrays.asList(noisy)));

@@ -1,6 +1,7 @@
 package io.latentspark.spec;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,14 @@ public sealed interface AutoencoderSpec extends Serializable
   /** The corruption applied to the training input, if the model trains on corrupted images. */
   default Optional<CorruptionSettings> trainingCorruption() {
     return Optional.empty();
+  }
+
+  /**
+   * The hole kinds the model learns to fill: non-empty for an inpainting model, whose every training image gets one
+   * of them (drawn per image on the worker) and whose loss counts only the missing pixels.
+   */
+  default List<PixelMask> trainingMasks(ImageShape shape) {
+    return List.of();
   }
 
   /** Epochs of greedy layer-wise pretraining per encoder layer before end-to-end training (0 = none). */

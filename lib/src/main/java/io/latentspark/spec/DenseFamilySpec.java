@@ -3,12 +3,12 @@ package io.latentspark.spec;
 import java.util.List;
 
 /**
- * The dense family (dense, denoising, sparse, contractive, stacked): {@code model.encoderLayers}, a code block,
+ * The dense family (dense, denoising, sparse, contractive, stacked, inpainting): {@code model.encoderLayers}, a code block,
  * the mirrored decoder and a dense output layer. A member says only what differs: its code block, its training
  * corruption, its pretraining. The static helpers also serve the dense VAE.
  */
 public sealed interface DenseFamilySpec extends AutoencoderSpec
-    permits DenseSpec, DenoisingSpec, SparseSpec, ContractiveSpec, StackedSpec {
+    permits DenseSpec, DenoisingSpec, SparseSpec, ContractiveSpec, StackedSpec, InpaintingSpec {
 
   /** Adds the code layer(s) after a layer of width {@code nIn}, marks the code, and returns the code's width. */
   @FunctionalInterface

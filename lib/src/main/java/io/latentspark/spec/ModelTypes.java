@@ -22,6 +22,7 @@ public final class ModelTypes {
     TYPES.put(SparseSpec.TYPE, SparseSpec::read);
     TYPES.put(ContractiveSpec.TYPE, ContractiveSpec::read);
     TYPES.put(StackedSpec.TYPE, StackedSpec::read);
+    TYPES.put(InpaintingSpec.TYPE, InpaintingSpec::read);
     TYPES.put(ConvSpec.TYPE, ConvSpec::read);
     TYPES.put(ConvDenoisingSpec.TYPE, ConvDenoisingSpec::read);
     TYPES.put(VaeSpec.TYPE, VaeSpec::read);

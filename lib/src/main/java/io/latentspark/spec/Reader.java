@@ -20,6 +20,9 @@ public interface Reader {
 
   List<Integer> positiveIntList(String name);
 
+  /** A list of strings, trimmed, without duplicates. */
+  List<String> stringList(String name);
+
   /** One of {@code allowed}, by its config word (case-insensitive); the message lists the words in this order. */
   <E extends Enum<E> & Choice> E choice(String name, List<E> allowed);
 

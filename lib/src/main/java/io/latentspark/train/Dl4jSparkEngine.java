@@ -28,7 +28,10 @@ final class Dl4jSparkEngine implements TrainingEngine {
     int pixelsIdx = s.train().schema().fieldIndex(io.latentspark.data.ImageSchema.PIXELS);
     int bs = s.batchSize();
     io.latentspark.model.InputNormalizer normalizer = s.normalizer(); // the closure must not capture the setup (it holds the context)
-    this.batches = s.train().repartition(s.workers()).javaRDD().mapPartitions(rows -> Batches.fromRows(rows, pixelsIdx, bs, normalizer));
+    Batches.Maker maker = s.batches();
+    long seed = s.seed();
+    this.batches = s.train().repartition(s.workers()).javaRDD()
+        .mapPartitionsWithIndex((i, rows) -> Batches.fromRows(rows, pixelsIdx, bs, normalizer, maker, ParameterAveraging.mix(seed, 0, i)), false);
     this.master = trainingMaster(s, t, exportDir);
     this.sparkNet = new SparkDl4jMultiLayer(jsc, s.net(), master);
   }

@@ -46,7 +46,7 @@ final class GreedyPretrainer {
     return train.javaRDD().mapPartitions(rows -> {
       MultiLayerNetwork below = layer == 0 ? null : snap.value().network();
       return new java.util.Iterator<DataSet>() {
-        final java.util.Iterator<DataSet> pixels = Batches.fromRows(rows, pixelsIdx, bs, normalizer);
+        final java.util.Iterator<DataSet> pixels = Batches.fromRows(rows, pixelsIdx, bs, normalizer, Batches.AUTOENCODER, 0);
 
         @Override
         public boolean hasNext() {

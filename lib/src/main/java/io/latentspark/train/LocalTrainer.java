@@ -42,15 +42,16 @@ public final class LocalTrainer implements Trainer<List<float[]>> {
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     int bs = cfg.train().batchSizePerWorker();
-    List<DataSet> batches = new ArrayList<>();
+    Batches.Maker maker = Batches.maker(cfg.model().spec(), cfg.data().shape());
+    List<org.nd4j.linalg.api.ndarray.INDArray> batches = new ArrayList<>();
     for (int i = 0; i < train.size(); i += bs) {
-      batches.add(Batches.of(train.subList(i, Math.min(train.size(), i + bs)), normalizer));
+      batches.add(Batches.of(train.subList(i, Math.min(train.size(), i + bs)), normalizer, Batches.AUTOENCODER, 0).getFeatures());
     }
     List<EpochStats> history = new ArrayList<>();
     for (int epoch = 1; epoch <= cfg.train().epochs(); epoch++) {
       long start = System.nanoTime();
-      for (DataSet b : batches) {
-        net.fit(b);
+      for (int b = 0; b < batches.size(); b++) {
+        net.fit(maker.make(batches.get(b), ParameterAveraging.mix(cfg.seed(), epoch, b)));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       history.add(new EpochStats(epoch, net.score(), Double.NaN, Double.NaN, "none", seconds, train.size() / seconds,

@@ -56,12 +56,14 @@ final class ParameterAveraging implements TrainingEngine {
   private final Broadcast<String> networkJson;
   private final WorkerMonitor monitor;
   private final int fanIn;
+  private final Batches.Maker maker;
   private double lastRoundLoss = Double.NaN;
   private double preparationSeconds;
 
   private ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork net, JavaRDD<float[]> batches, int workers, int partitions,
-      long seed, int inputSize, WorkerMonitor monitor, int fanIn) {
+      long seed, int inputSize, WorkerMonitor monitor, int fanIn, Batches.Maker maker) {
     this.fanIn = fanIn;
+    this.maker = maker;
     this.jsc = jsc;
     this.net = net;
     this.batches = batches;
@@ -110,7 +112,7 @@ final class ParameterAveraging implements TrainingEngine {
           + " results go through the block manager; setting it above %.0f MB saves a round trip per averaging round", resultBytes / 1e6,
           direct / 1e6, Math.ceil(resultBytes / 1e6)));
     }
-    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, setup.monitor(), setup.reduceFanIn());
+    ParameterAveraging pa = new ParameterAveraging(jsc, net, batches, workers, partitions, seed, inputSize, setup.monitor(), setup.reduceFanIn(), setup.batches());
     long start = System.nanoTime();
     long cached = 0;
     for (int r = 0; r < pa.rounds(); r++) {
@@ -172,10 +174,11 @@ final class ParameterAveraging implements TrainingEngine {
     WorkerMonitor hook = monitor;
     long s = seed;
     int in = inputSize;
+    Batches.Maker make = maker;
     Contribution sum;
     jsc.setJobDescription(SparkTrainer.ROUND_JOB + (round + 1) + " of epoch " + epoch);
     try {
-      sum = sum(round(round).mapPartitionsWithIndex((i, it) -> fit(from + i, it, json, bw, hook, s, in), false), fanIn);
+      sum = sum(round(round).mapPartitionsWithIndex((i, it) -> fit(from + i, it, json, bw, hook, s, in, make), false), fanIn);
     } finally {
       jsc.setJobDescription(null);
       bw.destroy();
@@ -236,7 +239,7 @@ final class ParameterAveraging implements TrainingEngine {
 
   /** One worker's share of a round: fit its minibatches starting from the round's weights. */
   private static Iterator<Contribution> fit(int partition, Iterator<float[]> rows, Broadcast<String> json, Broadcast<Weights> bw,
-      WorkerMonitor monitor, long seed, int inputSize) {
+      WorkerMonitor monitor, long seed, int inputSize, Batches.Maker maker) {
     List<float[]> mine = new ArrayList<>();
     rows.forEachRemaining(mine::add);
     if (mine.isEmpty()) {
@@ -251,9 +254,10 @@ final class ParameterAveraging implements TrainingEngine {
       Nd4j.getRandom().setSeed(mix(seed, w.epoch(), partition) ^ w.iteration());
       double lossSum = 0;
       long start = System.nanoTime();
+      long batchSeed = mix(seed, w.epoch(), partition) + w.iteration();
       for (float[] b : mine) {
         INDArray x = worker.input(b, inputSize);
-        DataSet ds = new DataSet(x, x);
+        DataSet ds = maker.make(x, batchSeed++);
         monitor.preUpdate(ds, net);
         net.fit(ds);
         monitor.postUpdate(ds, net);

@@ -73,14 +73,14 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
     CollectionAccumulator<double[]> workerScores = jsc.sc().collectionAccumulator("latentspark worker losses");
     WorkerMonitor monitor = new WorkerMonitor(workerScores, threads);
     TrainingSetup setup = new TrainingSetup(jsc, net, splits.train(), splits.trainCount(), start.normalizer(), cfg.data().inputSize(), workers,
-        t.batchSizePerWorker(), t.averagingFrequency(), t.reduceFanIn(), monitor, cfg.seed());
+        t.batchSizePerWorker(), t.averagingFrequency(), t.reduceFanIn(), monitor, cfg.seed(), Batches.maker(cfg.model().spec(), cfg.data().shape()));
     try {
       if (run.resumeFrom() == null && cfg.model().spec().greedyPretrainEpochs() > 0) {
         GreedyPretrainer.pretrain(jsc, net, cfg, splits.train().repartition(workers), start.normalizer(),
             layer -> Dl4jSparkEngine.trainingMaster(setup, t, new Path(scratch, "pretrain-" + layer).toString()));
       }
       if (t.divergenceFactor() > 0) {
-        monitor.limit(t.divergenceFactor() * initialScore(net, splits.train(), t.batchSizePerWorker(), start.normalizer()));
+        monitor.limit(t.divergenceFactor() * initialScore(net, splits.train(), t.batchSizePerWorker(), start.normalizer(), setup.batches(), cfg.seed()));
       }
       try (TrainingEngine engine = engine(setup, new Path(scratch, "dl4j-export").toString())) {
         preparationSeconds = engine.preparationSeconds();
@@ -157,8 +157,8 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
       }
       double[] spread = workerSpread(workerScores.value());
       Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, start.normalizer(), latent, cfg.data().inputSize()));
-      double valMse = SparkEncoder.meanMse(jsc, snap, splits.validation(), cfg.encode().batchSize())[0];
-      double trainMse = SparkEncoder.meanMse(jsc, snap, splits.trainSample(), cfg.encode().batchSize())[0];
+      double valMse = mse(jsc, snap, splits.validation());
+      double trainMse = mse(jsc, snap, splits.trainSample());
       snap.destroy();
       EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, splits.validationSplit(), seconds, splits.trainCount() / seconds,
           spread[0], spread[1]);
@@ -225,11 +225,21 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
   }
 
   /** The network's loss on the first minibatch of the training data, before training: the divergence reference. */
-  private static double initialScore(MultiLayerNetwork net, Dataset<Row> train, int bs, InputNormalizer normalizer) {
+  private static double initialScore(MultiLayerNetwork net, Dataset<Row> train, int bs, InputNormalizer normalizer, Batches.Maker maker, long seed) {
     int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     List<Row> first = train.limit(bs).collectAsList();
-    DataSet ds = Batches.fromRows(first.iterator(), pixelsIdx, bs, normalizer).next();
+    DataSet ds = Batches.fromRows(first.iterator(), pixelsIdx, bs, normalizer, maker, seed).next();
     return net.score(ds);
+  }
+
+  /**
+   * The epoch's reconstruction MSE of {@code images}: over all pixels, or for an inpainting model over the pixels of
+   * its training masks (drawn with the run's seed, the same every epoch), which are all it learns to produce.
+   */
+  private double mse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images) {
+    List<io.latentspark.spec.PixelMask> masks = cfg.model().spec().trainingMasks(cfg.data().shape());
+    return masks.isEmpty() ? SparkEncoder.meanMse(jsc, snap, images, cfg.encode().batchSize())[0]
+        : SparkEncoder.meanMissingMse(jsc, snap, images, cfg.encode().batchSize(), masks, cfg.data().channels(), cfg.seed())[0];
   }
 
   /** Min and max over workers of their mean minibatch loss in the epoch. */

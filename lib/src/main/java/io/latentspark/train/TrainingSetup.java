@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param batchSize minibatch size per worker ({@code train.batchSizePerWorker})
  * @param averagingFrequency minibatches each worker fits between averaging rounds
  * @param reduceFanIn rounds of more workers than this are summed on the executors in a tree of this fan-in ({@code train.reduceFanIn})
+ * @param batches what the network fits for a minibatch (an autoencoder's or an inpainting model's, from the spec)
  */
 public record TrainingSetup(JavaSparkContext jsc, MultiLayerNetwork net, Dataset<Row> train, long trainCount, InputNormalizer normalizer,
-    int inputSize, int workers, int batchSize, int averagingFrequency, int reduceFanIn, WorkerMonitor monitor, long seed) {}
+    int inputSize, int workers, int batchSize, int averagingFrequency, int reduceFanIn, WorkerMonitor monitor, long seed,
+    Batches.Maker batches) {}

@@ -216,4 +216,81 @@ class ApplicationsTest extends SparkTestBase {
     assertTrue(bad.getMessage().contains("impute.mask") && bad.getMessage().contains("inside the 16x16 image"), bad.getMessage());
     assertTrue(new File(imp.imputed()).isDirectory());
   }
+
+  /**
+   * compress: the bytes in the table are the codes a receiver decodes (the stored code decodes to the levels of the
+   * image's own code, and the network's decoding of the dequantised levels has the table's error); more bits cost
+   * more bytes and give lower error; JPEG rows hold real JPEG files of the images.
+   */
+  @Test
+  void compressionStoresDecodableCodesAndMeasuresTheirError() throws Exception {
+    LatentSparkConfig c = cfg.withOverrides(List.of("compress.bits=[2, 6]", "compress.jpegQualities=[10, 90]"));
+    RunLayout co = new RunLayout(dir.resolve("compress").toString());
+    var r = new io.latentspark.pipeline.CompressAction(spark, c, co).model(out.model()).execute();
+    Map<String, Compression.Point> byKey = new java.util.HashMap<>();
+    for (Compression.Point p : r.points()) {
+      byKey.put(p.codec() + p.setting(), p);
+    }
+    assertEquals(5, byKey.size(), r.points().toString());
+    long testRows = Pipeline.loadImages(spark, cfg).images().where("split = 'test'").count();
+    for (Compression.Point p : r.points()) {
+      assertEquals(testRows, p.images(), p.toString());
+    }
+    Compression.Point two = byKey.get("autoencoder2");
+    Compression.Point six = byKey.get("autoencoder6");
+    Compression.Point flt = byKey.get("autoencoder-float3232");
+    assertTrue(two.bitsPerImage() < six.bitsPerImage() && six.bitsPerImage() < 8 * 6 + 16, two + " / " + six);
+    assertTrue(two.mse() > six.mse() && six.mse() > flt.mse() * 0.98, two + " / " + six + " / " + flt);
+    assertTrue(byKey.get("jpeg10").mse() > byKey.get("jpeg90").mse() && byKey.get("jpeg90").bitsPerImage() > byKey.get("jpeg90").scanBitsPerImage());
+    Path dirOut = Path.of(co.compression());
+    String csv = Files.readString(dirOut.resolve("rate-distortion.csv"));
+    assertTrue(csv.startsWith("codec,setting,images,bits_per_image") && csv.contains("autoencoder,6,"), csv);
+    assertTrue(ImageIO.read(dirOut.resolve("rate-distortion.png").toFile()).getWidth() == 800);
+
+    // decode the stored codes with codec.json alone, as a receiver would
+    JsonNode codec = Json.read(Files.readString(dirOut.resolve("codec.json")));
+    int d = codec.get("latentSize").asInt();
+    float[] lo = new float[d];
+    float[] hi = new float[d];
+    int[][] tables = new int[d][];
+    for (int k = 0; k < d; k++) {
+      lo[k] = (float) codec.get("lo").get(k).asDouble();
+      hi[k] = (float) codec.get("hi").get(k).asDouble();
+      JsonNode t = codec.get("tables").get("6").get(k);
+      tables[k] = new int[t.size()];
+      for (int j = 0; j < t.size(); j++) {
+        tables[k][j] = t.get(j).asInt();
+      }
+    }
+    Dataset<Row> codes = spark.read().parquet(dirOut.resolve("codes").toString());
+    List<Row> six20 = codes.where("codec = 'autoencoder' and setting = 6").orderBy("id").limit(20).collectAsList();
+    Map<String, float[]> pixels = new java.util.HashMap<>();
+    for (Row img : Pipeline.loadImages(spark, cfg).images().where("split = 'test'").collectAsList()) {
+      pixels.put(img.getString(img.fieldIndex(ImageSchema.ID)), ImageSchema.pixels(img, img.fieldIndex(ImageSchema.PIXELS)));
+    }
+    BatchEncoder enc = BatchEncoder.of(NetworkSnapshot.of(run.model()));
+    for (Row row : six20) {
+      byte[] code = row.getAs("code");
+      assertEquals(code.length, (int) row.getAs("bytes"));
+      int[] levels = ArithmeticCoder.decode(code, d, tables);
+      float[] own = enc.encode(List.of(pixels.get(row.getString(0)))).z()[0];
+      float[] z = new float[d];
+      for (int k = 0; k < d; k++) {
+        int expected = (int) Math.max(0, Math.min(63, Math.round((own[k] - lo[k]) / (hi[k] - lo[k]) * 63)));
+        assertEquals(expected, levels[k], "dimension " + k + " of " + row.getString(0));
+        z[k] = lo[k] + (hi[k] - lo[k]) * levels[k] / 63;
+      }
+      double mse = Compression.mse(enc.decode(new float[][] {z})[0], pixels.get(row.getString(0)));
+      assertEquals((double) row.getAs("mse"), mse, 1e-6);
+    }
+    Row jpeg = codes.where("codec = 'jpeg' and setting = 90").first();
+    byte[] file = jpeg.getAs("code");
+    BufferedImage back = ImageIO.read(new java.io.ByteArrayInputStream(file));
+    assertEquals(16, back.getWidth());
+    assertEquals(file.length, (int) jpeg.getAs("bytes"));
+    assertEquals((double) jpeg.getAs("mse"), Compression.mse(Compression.fromJpeg(file, cfg.data().shape()), pixels.get(jpeg.getString(0))), 1e-9);
+    var again = assertThrows(io.latentspark.util.OutputExistsException.class,
+        () -> new io.latentspark.pipeline.CompressAction(spark, c, co).model(out.model()).execute());
+    assertTrue(again.getMessage().contains("compression"), again.getMessage());
+  }
 }

@@ -106,4 +106,24 @@ class TsneAndAurocTest {
     assertTrue(e.getMessage().contains("inside the 10x10 image"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> PixelMask.parse("blob:3", 10, 10));
   }
+
+  @Test
+  void centreBlocksAndRandomBoxes() {
+    // centre:0.357 on 28x28 is the 10x10 block at (9,9), the same pixels as rect:9,9,10,10
+    assertTrue(java.util.Arrays.equals(PixelMask.parse("centre:0.357", 28, 28).missing(1, 5), PixelMask.parse("rect:9,9,10,10", 28, 28).missing(1, 5)));
+    PixelMask boxes = PixelMask.parse("boxes:3,0.25", 16, 16);
+    boolean[] a = boxes.missing(2, 1);
+    boolean[] b = boxes.missing(2, 2);
+    int na = 0;
+    for (int p = 0; p < 256; p++) {
+      assertEquals(a[p], a[256 + p], "every channel of a pixel");
+      na += a[p] ? 1 : 0;
+    }
+    assertTrue(na >= 1 && na <= 3 * 16, "three boxes of sides 1-4: " + na);
+    assertTrue(!java.util.Arrays.equals(a, b), "boxes move with the seed");
+    assertTrue(java.util.Arrays.equals(a, boxes.missing(2, 1)), "and only with it");
+    var e = assertThrows(IllegalArgumentException.class, () -> PixelMask.parse("centre:1", 10, 10));
+    assertTrue(e.getMessage().contains("between 0 and 1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> PixelMask.parse("boxes:3", 10, 10));
+  }
 }

@@ -36,6 +36,7 @@ class NetworkGoldenTest {
     c.put("sparse-ksparse", List.of("model.type=sparse", "model.sparsity.penalty=k-sparse", "model.sparsity.k=5"));
     c.put("contractive", List.of("model.type=contractive", "model.latentActivation=sigmoid", "train.optimizer=sgd"));
     c.put("stacked", List.of("model.type=stacked"));
+    c.put("inpainting", List.of("model.type=inpainting"));
     c.put("conv", List.of("model.type=conv", "model.activation=leakyrelu"));
     c.put("conv-rgb", List.of("model.type=conv", "data.channels=3", "data.height=32", "data.width=32", "model.conv.channels=[8,16,32]",
         "model.conv.kernel=5"));

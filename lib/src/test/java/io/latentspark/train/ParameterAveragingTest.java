@@ -66,7 +66,7 @@ class ParameterAveragingTest extends SparkTestBase {
     MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
     net.init();
     WorkerMonitor monitor = new WorkerMonitor(jsc.sc().collectionAccumulator(), 1);
-    return ParameterAveraging.prepare(new TrainingSetup(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, 4, monitor, 7));
+    return ParameterAveraging.prepare(new TrainingSetup(jsc, net, rows, rows.count(), InputNormalizer.unit(), 16, workers, batch, frequency, 4, monitor, 7, Batches.AUTOENCODER));
   }
 
   @Test
