@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class, LatentSparkCli.ExportOnnx.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.Compress.class, LatentSparkCli.LatentMap.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Compress.class, LatentSparkCli.LatentMap.class, LatentSparkCli.Finetune.class, LatentSparkCli.Predict.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -312,6 +312,33 @@ public final class LatentSparkCli implements Runnable {
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       return result(new LatentMapAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
+    }
+  }
+
+  @Command(name = "finetune", mixinStandardHelpOptions = true,
+      description = "Fine-tune the model's encoder with a softmax head on the labelled train images (finetune.labels of them; head "
+          + "alone for finetune.headEpochs, then all layers for finetune.epochs) on Spark, or train the same network from scratch "
+          + "(finetune.init = scratch); writes OUT/classifier and OUT/predictions. The last output line is one JSON object.")
+  static final class Finetune extends Job {
+    @Option(names = "--model", paramLabel = "DIR", description = "Pretrained model directory (default: OUT/model).")
+    String model;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      return result(new io.latentspark.pipeline.FinetuneAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
+    }
+  }
+
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Run a fine-tuned classifier over the configured images; writes OUT/predictions (id, label, split, predicted, "
+          + "probabilities) and reports the accuracy per split. The last output line is one JSON object.")
+  static final class Predict extends Job {
+    @Option(names = "--classifier", paramLabel = "DIR", description = "Classifier directory (default: OUT/classifier).")
+    String classifier;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      return result(new io.latentspark.pipeline.PredictAction(spark, cfg, out).classifier(classifier).overwrite(common.overwrite).execute());
     }
   }
 

@@ -37,6 +37,7 @@ public final class LatentSparkConfig implements Serializable {
   private final ImputeConfig impute;
   private final CompressConfig compress;
   private final LatentMapConfig latentMap;
+  private final FinetuneConfig finetune;
   private final String rendered;
 
   private LatentSparkConfig(Config merged) {
@@ -53,6 +54,7 @@ public final class LatentSparkConfig implements Serializable {
     this.impute = ImputeConfig.read(root.section("impute"));
     this.compress = CompressConfig.read(root.section("compress"));
     this.latentMap = LatentMapConfig.read(root.section("latentMap"));
+    this.finetune = FinetuneConfig.read(root.section("finetune"));
     if (data.normalize() == Normalization.STANDARDIZE && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
     }
@@ -177,6 +179,10 @@ public final class LatentSparkConfig implements Serializable {
 
   public LatentMapConfig latentMap() {
     return latentMap;
+  }
+
+  public FinetuneConfig finetune() {
+    return finetune;
   }
 
   /** The network of this config's model type for its images, layer by layer. */

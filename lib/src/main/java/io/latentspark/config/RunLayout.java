@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.Path;
  *   evaluation.json, anomalies/, search.csv, imputed/   written by evaluate, anomaly, search and impute
  *   compression/   rate-distortion.csv and .png, codec.json and the compressed codes (compress)
  *   latent-map/    codes and PCA scatter, decoded manifold, interpolation strips (latent-map)
+ *   classifier/, predictions/   the fine-tuned classifier and its predictions table (finetune, predict)
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   report/        index.html (self-contained run report) and its plots as PNG files
  *   summary.json   what the run did and measured
@@ -84,6 +85,16 @@ public record RunLayout(String out) {
   /** latent-map/: the codes' scatter and decoded manifold (2-D codes) and interpolation strips (latent-map). */
   public String latentMap() {
     return child("latent-map");
+  }
+
+  /** classifier/: the fine-tuned classifier (finetune). */
+  public String classifier() {
+    return child("classifier");
+  }
+
+  /** predictions/: a classifier's predictions table (finetune, predict). */
+  public String predictions() {
+    return child("predictions");
   }
 
   /** denoising.json, written by denoise. */

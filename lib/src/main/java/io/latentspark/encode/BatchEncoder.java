@@ -196,7 +196,7 @@ public final class BatchEncoder {
   }
 
   /** The rows of a 2-D array as float arrays, copied out in one bulk read. */
-  static float[][] rows(INDArray a) {
+  public static float[][] rows(INDArray a) {
     INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
     int n = (int) c.size(0);
     int w = (int) c.size(1);

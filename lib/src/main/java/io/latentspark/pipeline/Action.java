@@ -86,10 +86,15 @@ public abstract class Action<A extends Action<A, R>, R extends ActionResult> {
     return spark.sparkContext().hadoopConfiguration();
   }
 
+  /** The model directory this action reads: the one set with {@link #model(String)}, else the run's model/. */
+  protected String modelDirectory() {
+    return modelDir != null ? modelDir : out.model();
+  }
+
   /** The model (loaded once), whose image shape must match the config's data.*. */
   protected AutoencoderModel model() {
     if (model == null) {
-      String dir = modelDir != null ? modelDir : out.model();
+      String dir = modelDirectory();
       model = AutoencoderModel.load(dir, hadoop());
       Pipeline.checkShape(cfg, model, dir);
     }

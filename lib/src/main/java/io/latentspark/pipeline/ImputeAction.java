@@ -1,5 +1,6 @@
 package io.latentspark.pipeline;
 
+import io.latentspark.analysis.Compression;
 import io.latentspark.analysis.Imputer;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.config.RunLayout;
@@ -43,12 +44,8 @@ public final class ImputeAction extends Action<ImputeAction, ImputeAction.Result
         cfg.encode().batchSize(), cfg.seed());
     SparkEncoder.writeParquet(r.table(), out.imputed(), hadoop(), overwrite());
     boolean inpainting = !model().config().model().spec().trainingMasks(model().config().data().shape()).isEmpty();
-    return new Result(out.imputed(), r.rows(), r.mseMissing(), r.mseMissingMeanFill(), psnr(r.mseMissing()), psnr(r.mseMissingMeanFill()),
-        cfg.impute().maskText(), inpainting ? "inpainting model" : "reconstruction", inpainting ? 1 : cfg.impute().iterations());
-  }
-
-  /** Peak signal-to-noise ratio in dB of a mean squared error of pixels in [0,1]. */
-  static double psnr(double mse) {
-    return 10 * Math.log10(1 / mse);
+    return new Result(out.imputed(), r.rows(), r.mseMissing(), r.mseMissingMeanFill(), Compression.psnr(r.mseMissing()),
+        Compression.psnr(r.mseMissingMeanFill()), cfg.impute().maskText(), inpainting ? "inpainting model" : "reconstruction",
+        inpainting ? 1 : cfg.impute().iterations());
   }
 }
