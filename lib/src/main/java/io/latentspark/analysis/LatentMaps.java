@@ -5,8 +5,6 @@ import io.latentspark.data.ImageSchema;
 import io.latentspark.data.Pixels;
 import io.latentspark.encode.BatchEncoder;
 import io.latentspark.encode.NetworkSnapshot;
-import io.latentspark.export.Charts;
-import io.latentspark.export.StratifiedSample;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.spec.ImageShape;
 import java.awt.Color;
@@ -32,19 +30,30 @@ public final class LatentMaps {
   private LatentMaps() {}
 
   /**
-   * What was drawn: the PNGs (scatter, pca and manifold only for 2-D codes, else null), the codes' axis ranges the
-   * manifold spans, the points (id, label, code, PCA) as CSV, and the interpolated pairs' ids.
+   * What was computed for the drawn images: their labels, codes and (2-D codes only, else null) first two principal
+   * components, the decoded manifold and its axes, the interpolation strips as one image, the pairs' ids, and the
+   * points (id, label, code, PCA) as CSV.
    */
-  public record Result(int latentSize, int points, byte[] scatterPng, byte[] pcaPng, byte[] manifoldPng, double[][] manifoldAxes,
-      byte[] interpolationPng, List<String[]> pairs, String pointsCsv) {}
+  public record Result(int latentSize, List<String> labels, double[][] codes, double[][] principal, BufferedImage manifold,
+      double[][] manifoldAxes, BufferedImage interpolation, List<String[]> pairs, String pointsCsv, boolean variational) {
+    public int points() {
+      return labels.size();
+    }
+  }
 
-  public static Result run(AutoencoderModel model, Dataset<Row> images, LatentMapConfig cfg, ImageShape shape, long seed) {
+  /** The test rows of {@code images}, or a clear error when there are none. */
+  public static Dataset<Row> testImages(Dataset<Row> images) {
     ImageSchema.check(images.schema());
     Dataset<Row> pool = images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TEST));
     if (pool.isEmpty()) {
       throw new IllegalArgumentException("latent-map draws test images, but the dataset has no rows in the test split");
     }
-    List<Row> rows = StratifiedSample.of(pool, cfg.points(), seed).orderBy(ImageSchema.ID).collectAsList();
+    return pool;
+  }
+
+  /** The pictures of {@code sample} (drawn test images; collected to the driver) under {@code model}; PCA is fitted on {@code images}' train split. */
+  public static Result run(AutoencoderModel model, Dataset<Row> images, Dataset<Row> sample, LatentMapConfig cfg, ImageShape shape, long seed) {
+    List<Row> rows = sample.orderBy(ImageSchema.ID).collectAsList();
     List<float[]> px = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> ids = new ArrayList<>();
@@ -63,10 +72,15 @@ public final class LatentMaps {
     int d = z[0].length;
     boolean vae = model.config().model().spec().variational();
 
-    byte[] scatter = null;
-    byte[] pcaPng = null;
-    byte[] manifold = null;
+    BufferedImage manifold = null;
     double[][] axes = null;
+    double[][] xy = new double[px.size()][];
+    for (int i = 0; i < px.size(); i++) {
+      xy[i] = new double[d];
+      for (int k = 0; k < d; k++) {
+        xy[i][k] = z[i][k];
+      }
+    }
     StringBuilder csv = new StringBuilder("id,label");
     for (int k = 0; k < d; k++) {
       csv.append(",z").append(k);
@@ -76,14 +90,10 @@ public final class LatentMaps {
       csv.append(",pc0,pc1");
       PcaBaseline pca = PcaBaseline.fit(images, 2);
       pc = new double[px.size()][];
-      double[][] xy = new double[px.size()][];
       for (int i = 0; i < px.size(); i++) {
         float[] p = pca.encode(px.get(i));
         pc[i] = new double[] {p[0], p[1]};
-        xy[i] = new double[] {z[i][0], z[i][1]};
       }
-      scatter = Charts.scatterPng((vae ? "VAE means" : "Autoencoder codes") + " of " + px.size() + " test images", labels, xy, 800, 700);
-      pcaPng = Charts.scatterPng("First two principal components of the same images", labels, pc, 800, 700);
       axes = vae ? priorAxes(cfg.grid()) : percentileAxes(z, cfg.grid());
       manifold = manifold(enc, axes, shape);
     }
@@ -114,8 +124,8 @@ public final class LatentMaps {
       strips.addAll(Arrays.asList(enc.decode(line)));
       strips.add(px.get(p[1]));
     }
-    byte[] interpolation = strips.isEmpty() ? null : Charts.png(tiles(strips, cfg.steps() + 2, shape, 2, 6));
-    return new Result(d, px.size(), scatter, pcaPng, manifold, axes, interpolation, pairIds, csv.toString());
+    BufferedImage interpolation = strips.isEmpty() ? null : tiles(strips, cfg.steps() + 2, shape, 2, 6);
+    return new Result(d, labels, xy, pc, manifold, axes, interpolation, pairIds, csv.toString(), vae);
   }
 
   /** Grid coordinates of a N(0, I) prior: its quantiles from 2.5% to 97.5% on each axis (the second axis top down). */
@@ -150,7 +160,7 @@ public final class LatentMaps {
   }
 
   /** The decoder's output for every grid code (axes[0][column], axes[1][row]), as one image. */
-  static byte[] manifold(BatchEncoder enc, double[][] axes, ImageShape shape) {
+  static BufferedImage manifold(BatchEncoder enc, double[][] axes, ImageShape shape) {
     int n = axes[0].length;
     float[][] codes = new float[n * n][];
     for (int row = 0; row < n; row++) {
@@ -158,7 +168,7 @@ public final class LatentMaps {
         codes[row * n + col] = new float[] {(float) axes[0][col], (float) axes[1][row]};
       }
     }
-    return Charts.png(tiles(Arrays.asList(enc.decode(codes)), n, shape, 1, 0));
+    return tiles(Arrays.asList(enc.decode(codes)), n, shape, 1, 0);
   }
 
   /**

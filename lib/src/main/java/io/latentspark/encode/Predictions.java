@@ -31,6 +31,12 @@ public final class Predictions {
 
   private Predictions() {}
 
+  /** The predictions of {@code classifier} for every row of {@code images} (lazy; see the other overload). */
+  public static Dataset<Row> table(SparkSession spark, io.latentspark.model.ClassifierModel classifier, Dataset<Row> images, int batchSize) {
+    return table(spark, classifier.network(), classifier.normalizer(), classifier.classes(), images, classifier.config().data().inputSize(),
+        batchSize);
+  }
+
   /**
    * The predictions of {@code net} (softmax over {@code classes}, inputs normalised by {@code normalizer}) for every row
    * of {@code images}, lazily (each action on the table runs the network again: cache it to use it twice).

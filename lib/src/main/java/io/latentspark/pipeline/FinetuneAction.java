@@ -42,8 +42,7 @@ public final class FinetuneAction extends Action<FinetuneAction, FinetuneAction.
     boolean scratch = cfg.finetune().scratch();
     ClassifierModel c = FineTuner.run(spark, scratch ? null : model(), scratch ? "scratch" : modelDirectory(), images(), cfg);
     c.save(out.classifier(), hadoop(), overwrite());
-    Dataset<Row> predictions = Predictions.table(spark, c.network(), c.normalizer(), c.classes(), images(), cfg.data().inputSize(),
-        cfg.encode().batchSize());
+    Dataset<Row> predictions = Predictions.table(spark, c, images(), cfg.encode().batchSize());
     SparkEncoder.writeParquet(predictions, out.predictions(), hadoop(), overwrite());
     ClassifierModel.Epoch last = c.history().get(c.history().size() - 1);
     long labelled = cfg.finetune().labels() > 0 ? Math.min(cfg.finetune().labels(), trainLabelled()) : trainLabelled();

@@ -3,10 +3,14 @@ package io.latentspark.pipeline;
 import io.latentspark.analysis.LatentMaps;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.config.RunLayout;
+import io.latentspark.export.Charts;
+import io.latentspark.export.StratifiedSample;
 import io.latentspark.util.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,14 +40,24 @@ public final class LatentMapAction extends Action<LatentMapAction, LatentMapActi
 
   @Override
   protected Result run() {
-    LatentMaps.Result r = LatentMaps.run(model(), images(), cfg.latentMap(), cfg.data().shape(), cfg.seed());
+    Dataset<Row> sample = StratifiedSample.of(LatentMaps.testImages(images()), cfg.latentMap().points(), cfg.seed());
+    LatentMaps.Result r = LatentMaps.run(model(), images(), sample, cfg.latentMap(), cfg.data().shape(), cfg.seed());
+    byte[] scatter = null;
+    byte[] pca = null;
+    if (r.principal() != null) {
+      scatter = Charts.scatterPng((r.variational() ? "VAE means" : "Autoencoder codes") + " of " + r.points() + " test images", r.labels(),
+          r.codes(), 800, 700);
+      pca = Charts.scatterPng("First two principal components of the same images", r.labels(), r.principal(), 800, 700);
+    }
+    byte[] codes = scatter;
+    byte[] principal = pca;
     Path target = new Path(out.latentMap());
     List<String> files = new ArrayList<>();
     Outputs.writeAtomically(target, hadoop(), overwrite(), staging -> {
-      put(staging, "codes.png", r.scatterPng(), files);
-      put(staging, "pca.png", r.pcaPng(), files);
-      put(staging, "manifold.png", r.manifoldPng(), files);
-      put(staging, "interpolation.png", r.interpolationPng(), files);
+      put(staging, "codes.png", codes, files);
+      put(staging, "pca.png", principal, files);
+      put(staging, "manifold.png", r.manifold() == null ? null : Charts.png(r.manifold()), files);
+      put(staging, "interpolation.png", r.interpolation() == null ? null : Charts.png(r.interpolation()), files);
       Outputs.writeString(new Path(staging, "points.csv"), r.pointsCsv(), hadoop());
       files.add("points.csv");
     });

@@ -48,7 +48,7 @@ public final class PredictAction extends Action<PredictAction, PredictAction.Res
       throw new IllegalArgumentException("The classifier " + dir + " takes " + expected + " input values per image, but data.* gives "
           + cfg.data().inputSize() + " (" + cfg.data().channels() + "x" + cfg.data().height() + "x" + cfg.data().width() + ")");
     }
-    Dataset<Row> table = Predictions.table(spark, c.network(), c.normalizer(), c.classes(), images(), expected, cfg.encode().batchSize());
+    Dataset<Row> table = Predictions.table(spark, c, images(), cfg.encode().batchSize());
     SparkEncoder.writeParquet(table, out.predictions(), hadoop(), overwrite());
     Dataset<Row> written = spark.read().parquet(out.predictions());
     Map<String, Double> bySplit = new java.util.TreeMap<>();
