@@ -34,33 +34,11 @@ public final class Imputer {
 
   private Imputer() {}
 
-  /** Imputes a batch in place: {@code images.get(i)} has {@code missing.get(i)} pixels replaced. */
-  public static void impute(BatchEncoder enc, List<float[]> images, List<boolean[]> missing, float[] start, int iterations) {
-    for (int i = 0; i < images.size(); i++) {
-      float[] x = images.get(i);
-      boolean[] m = missing.get(i);
-      for (int p = 0; p < x.length; p++) {
-        if (m[p]) {
-          x[p] = start[p];
-        }
-      }
-    }
-    for (int it = 0; it < iterations; it++) {
-      float[][] rec = enc.reconstruct(images);
-      for (int i = 0; i < images.size(); i++) {
-        float[] x = images.get(i);
-        boolean[] m = missing.get(i);
-        for (int p = 0; p < x.length; p++) {
-          if (m[p]) {
-            x[p] = Math.min(1f, Math.max(0f, rec[i][p]));
-          }
-        }
-      }
-    }
-  }
-
-  /** Summary: rows imputed and the mean squared error over missing pixels, of the imputation and of the mean fill. */
-  public record Result(long rows, double mseMissing, double mseMissingMeanFill, Dataset<Row> table) {}
+  /**
+   * Summary: rows imputed and the mean squared error over missing pixels, of the imputation and of the mean fill;
+   * {@code inpainting} when the model is an inpainting model (one pass from its training input).
+   */
+  public record Result(long rows, double mseMissing, double mseMissingMeanFill, boolean inpainting, Dataset<Row> table) {}
 
   /**
    * Masks and imputes the rows of {@code cfg.split()} in {@code images}; the table has id, label, split,
@@ -94,7 +72,7 @@ public final class Imputer {
         if (inpainting) {
           work = new ArrayList<>(List.of(enc.inpaint(truth, missing)));
         } else {
-          impute(enc, work, missing, mean, iterations);
+          enc.fill(work, missing, mean, iterations);
         }
         List<Row> res = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -118,7 +96,7 @@ public final class Imputer {
     if (n == 0) {
       throw new IllegalArgumentException("Nothing to impute: the dataset has no rows in the " + cfg.split() + " split (impute.split)");
     }
-    return new Result(n, agg.getDouble(1), agg.getDouble(2), table);
+    return new Result(n, agg.getDouble(1), agg.getDouble(2), inpainting, table);
   }
 
   /** Per-pixel mean of the train split. */

@@ -214,31 +214,42 @@ public final class BatchEncoder {
    * output clamped to [0,1]; observed values are kept. Returns new arrays ({@code pixels} are not modified).
    */
   public float[][] inpaint(List<float[]> pixels, List<boolean[]> missing) {
-    float[] fill = normalizer.mean(); // the pixel values that normalise to 0; null = unit
-    List<float[]> in = new java.util.ArrayList<>(pixels.size());
-    for (int i = 0; i < pixels.size(); i++) {
-      float[] x = pixels.get(i).clone();
+    float[] zero = normalizer.mean(); // the pixel values that normalise to 0; null = unit
+    List<float[]> images = new java.util.ArrayList<>(pixels.size());
+    for (float[] p : pixels) {
+      images.add(p.clone());
+    }
+    fill(images, missing, zero == null ? new float[inputSize] : zero, 1);
+    return images.toArray(new float[0][]);
+  }
+
+  /**
+   * Fills the {@code missing} values of {@code images} in place: they start at {@code start}, then {@code passes} times
+   * the images are reconstructed and only their missing values replaced by the output clamped to [0,1] (observed
+   * values never change).
+   */
+  public void fill(List<float[]> images, List<boolean[]> missing, float[] start, int passes) {
+    for (int i = 0; i < images.size(); i++) {
+      float[] x = images.get(i);
       boolean[] m = missing.get(i);
       for (int p = 0; p < x.length; p++) {
         if (m[p]) {
-          x[p] = fill == null ? 0f : fill[p];
+          x[p] = start[p];
         }
       }
-      in.add(x);
     }
-    float[][] rec = reconstruct(in);
-    float[][] out = new float[in.size()][];
-    for (int i = 0; i < out.length; i++) {
-      float[] x = in.get(i);
-      boolean[] m = missing.get(i);
-      for (int p = 0; p < x.length; p++) {
-        if (m[p]) {
-          x[p] = Math.min(1f, Math.max(0f, rec[i][p]));
+    for (int pass = 0; pass < passes; pass++) {
+      float[][] rec = reconstruct(images);
+      for (int i = 0; i < images.size(); i++) {
+        float[] x = images.get(i);
+        boolean[] m = missing.get(i);
+        for (int p = 0; p < x.length; p++) {
+          if (m[p]) {
+            x[p] = Math.min(1f, Math.max(0f, rec[i][p]));
+          }
         }
       }
-      out[i] = x;
     }
-    return out;
   }
 
   /** Mean squared error over the {@code missing} values of {@code x} against {@code truth} (0 when none is missing). */

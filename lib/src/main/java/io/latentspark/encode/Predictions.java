@@ -79,9 +79,21 @@ public final class Predictions {
 
   /** The share of the labelled rows of {@code predictions} whose prediction is their label (NaN when none is labelled). */
   public static double accuracy(Dataset<Row> predictions) {
-    Row r = predictions.where(functions.col(ImageSchema.LABEL).isNotNull())
-        .agg(functions.avg(functions.when(functions.col(ImageSchema.LABEL).equalTo(functions.col(PREDICTED)), 1.0).otherwise(0.0)))
-        .first();
+    Row r = predictions.where(functions.col(ImageSchema.LABEL).isNotNull()).agg(hits()).first();
     return r.isNullAt(0) ? Double.NaN : r.getDouble(0);
+  }
+
+  /** {@link #accuracy} of each split that has labelled rows. */
+  public static java.util.Map<String, Double> accuracyBySplit(Dataset<Row> predictions) {
+    java.util.Map<String, Double> bySplit = new java.util.TreeMap<>();
+    for (Row r : predictions.where(functions.col(ImageSchema.LABEL).isNotNull()).groupBy(ImageSchema.SPLIT).agg(hits()).collectAsList()) {
+      bySplit.put(r.getString(0), r.getDouble(1));
+    }
+    return bySplit;
+  }
+
+  /** The mean of 1 where the prediction is the label, else 0. */
+  private static org.apache.spark.sql.Column hits() {
+    return functions.avg(functions.when(functions.col(ImageSchema.LABEL).equalTo(functions.col(PREDICTED)), 1.0).otherwise(0.0));
   }
 }

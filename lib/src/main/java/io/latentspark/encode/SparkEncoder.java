@@ -133,7 +133,7 @@ public final class SparkEncoder {
       return (px, sums) -> {
         List<boolean[]> missing = new java.util.ArrayList<>(px.size());
         for (int i = 0; i < px.size(); i++) {
-          missing.add(masks.get(rnd.nextInt(masks.size())).missing(channels, rnd.nextLong()));
+          missing.add(PixelMask.draw(masks, channels, rnd));
         }
         float[][] filled = enc.inpaint(px, missing);
         for (int i = 0; i < px.size(); i++) {

@@ -130,6 +130,15 @@ public final class AutoencoderModel {
     return Json.write(m);
   }
 
+  /** A DL4J network file (with its updater state when {@code updater}); an unreadable one fails naming the file. */
+  static MultiLayerNetwork readNetwork(Path file, Configuration conf, boolean updater) {
+    try (InputStream in = Outputs.fs(file, conf).open(file)) {
+      return ModelSerializer.restoreMultiLayerNetwork(in, updater);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException("Cannot read the network " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Reads a model directory written by {@link #save}. */
   public static AutoencoderModel load(String dir, Configuration conf) {
     Path root = new Path(dir);
@@ -157,13 +166,7 @@ public final class AutoencoderModel {
     for (JsonNode e : (ArrayNode) meta.get("history")) {
       history.add(Json.MAPPER.convertValue(e, EpochStats.class));
     }
-    MultiLayerNetwork net;
-    Path networkFile = new Path(root, NETWORK);
-    try (InputStream in = Outputs.fs(networkFile, conf).open(networkFile)) {
-      net = ModelSerializer.restoreMultiLayerNetwork(in, true);
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException("Cannot read the network " + networkFile + ": " + e.getMessage(), e);
-    }
+    MultiLayerNetwork net = readNetwork(new Path(root, NETWORK), conf, true);
     InputNormalizer normalizer = InputNormalizer.fromJson(Outputs.readString(new Path(root, NORMALIZER), conf));
     return new AutoencoderModel(net, normalizer, config, meta.path("inputPath").asText(), history);
   }

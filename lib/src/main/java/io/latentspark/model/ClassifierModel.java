@@ -6,8 +6,6 @@ import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.util.Json;
 import io.latentspark.util.Outputs;
 import io.latentspark.util.Versions;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +26,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A classifier made of an autoencoder's encoder (its layers up to and including the code layer) and a softmax head
- * over the classes (the label words, sorted). Saved as a directory: {@code classifier.json} (format, classes,
- * where the encoder came from, the config, per-epoch history), {@code network.zip} and {@code normalizer.json}.
+ * over the classes (the label words, sorted). Saved as a directory: {@code classifier.json} (format, classes, the
+ * number of labelled training images, where the encoder came from, the config, per-epoch history), {@code network.zip} and {@code normalizer.json}.
  */
 public final class ClassifierModel {
   public static final int FORMAT_VERSION = 1;
@@ -44,15 +42,17 @@ public final class ClassifierModel {
   private final MultiLayerNetwork network;
   private final InputNormalizer normalizer;
   private final List<String> classes;
+  private final long trainingImages;
   private final LatentSparkConfig config;
   private final String encoderFrom;
   private final List<Epoch> history;
 
-  public ClassifierModel(MultiLayerNetwork network, InputNormalizer normalizer, List<String> classes, LatentSparkConfig config,
-      String encoderFrom, List<Epoch> history) {
+  public ClassifierModel(MultiLayerNetwork network, InputNormalizer normalizer, List<String> classes, long trainingImages,
+      LatentSparkConfig config, String encoderFrom, List<Epoch> history) {
     this.network = network;
     this.normalizer = normalizer;
     this.classes = List.copyOf(classes);
+    this.trainingImages = trainingImages;
     this.config = config;
     this.encoderFrom = encoderFrom;
     this.history = List.copyOf(history);
@@ -96,6 +96,11 @@ public final class ClassifierModel {
     return classes;
   }
 
+  /** The labelled images it was trained on. */
+  public long trainingImages() {
+    return trainingImages;
+  }
+
   public LatentSparkConfig config() {
     return config;
   }
@@ -124,6 +129,7 @@ public final class ClassifierModel {
       m.put("createdAt", Instant.now().toString());
       m.put("encoderFrom", encoderFrom);
       m.set("classes", Json.MAPPER.valueToTree(classes));
+      m.put("trainingImages", trainingImages);
       m.set("history", Json.MAPPER.valueToTree(history));
       m.set("config", Json.read(config.render()));
       Outputs.writeString(new Path(staging, METADATA), Json.write(m), conf);
@@ -148,14 +154,8 @@ public final class ClassifierModel {
     meta.get("classes").forEach(c -> classes.add(c.asText()));
     List<Epoch> history = new ArrayList<>();
     meta.get("history").forEach(e -> history.add(Json.MAPPER.convertValue(e, Epoch.class)));
-    MultiLayerNetwork net;
-    Path file = new Path(root, AutoencoderModel.NETWORK);
-    try (InputStream in = Outputs.fs(file, conf).open(file)) {
-      net = ModelSerializer.restoreMultiLayerNetwork(in, false);
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException("Cannot read the network " + file + ": " + e.getMessage(), e);
-    }
+    MultiLayerNetwork net = AutoencoderModel.readNetwork(new Path(root, AutoencoderModel.NETWORK), conf, false);
     return new ClassifierModel(net, InputNormalizer.fromJson(Outputs.readString(new Path(root, AutoencoderModel.NORMALIZER), conf)), classes,
-        LatentSparkConfig.parse(meta.get("config").toString()), meta.path("encoderFrom").asText(), history);
+        meta.path("trainingImages").asLong(), LatentSparkConfig.parse(meta.get("config").toString()), meta.path("encoderFrom").asText(), history);
   }
 }

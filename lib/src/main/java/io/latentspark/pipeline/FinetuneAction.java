@@ -2,7 +2,6 @@ package io.latentspark.pipeline;
 
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.config.RunLayout;
-import io.latentspark.data.ImageSchema;
 import io.latentspark.encode.Predictions;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.model.ClassifierModel;
@@ -45,13 +44,7 @@ public final class FinetuneAction extends Action<FinetuneAction, FinetuneAction.
     Dataset<Row> predictions = Predictions.table(spark, c, images(), cfg.encode().batchSize());
     SparkEncoder.writeParquet(predictions, out.predictions(), hadoop(), overwrite());
     ClassifierModel.Epoch last = c.history().get(c.history().size() - 1);
-    long labelled = cfg.finetune().labels() > 0 ? Math.min(cfg.finetune().labels(), trainLabelled()) : trainLabelled();
-    return new Result(out.classifier(), out.predictions(), scratch ? "scratch" : "pretrained", labelled, c.classes(), last.accuracy(),
-        last.accuracySplit(), c.history());
-  }
-
-  private long trainLabelled() {
-    return images().where(org.apache.spark.sql.functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.TRAIN)
-        .and(org.apache.spark.sql.functions.col(ImageSchema.LABEL).isNotNull())).count();
+    return new Result(out.classifier(), out.predictions(), scratch ? "scratch" : "pretrained", c.trainingImages(), c.classes(),
+        last.accuracy(), last.accuracySplit(), c.history());
   }
 }

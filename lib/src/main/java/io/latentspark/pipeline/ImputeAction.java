@@ -43,9 +43,8 @@ public final class ImputeAction extends Action<ImputeAction, ImputeAction.Result
     Imputer.Result r = Imputer.run(spark, model(), images(), cfg.impute(), cfg.impute().mask(cfg.data()), cfg.data().channels(),
         cfg.encode().batchSize(), cfg.seed());
     SparkEncoder.writeParquet(r.table(), out.imputed(), hadoop(), overwrite());
-    boolean inpainting = !model().config().model().spec().trainingMasks(model().config().data().shape()).isEmpty();
     return new Result(out.imputed(), r.rows(), r.mseMissing(), r.mseMissingMeanFill(), Compression.psnr(r.mseMissing()),
-        Compression.psnr(r.mseMissingMeanFill()), cfg.impute().maskText(), inpainting ? "inpainting model" : "reconstruction",
-        inpainting ? 1 : cfg.impute().iterations());
+        Compression.psnr(r.mseMissingMeanFill()), cfg.impute().maskText(), r.inpainting() ? "inpainting model" : "reconstruction",
+        r.inpainting() ? 1 : cfg.impute().iterations());
   }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /** Runs a fine-tuned classifier over the configured images and writes {@code out/predictions}; reports accuracy per split. */
 public final class PredictAction extends Action<PredictAction, PredictAction.Result> {
@@ -51,12 +50,6 @@ public final class PredictAction extends Action<PredictAction, PredictAction.Res
     Dataset<Row> table = Predictions.table(spark, c, images(), cfg.encode().batchSize());
     SparkEncoder.writeParquet(table, out.predictions(), hadoop(), overwrite());
     Dataset<Row> written = spark.read().parquet(out.predictions());
-    Map<String, Double> bySplit = new java.util.TreeMap<>();
-    for (Row r : written.where(functions.col("label").isNotNull()).groupBy("split")
-        .agg(functions.avg(functions.when(functions.col("label").equalTo(functions.col(Predictions.PREDICTED)), 1.0).otherwise(0.0)))
-        .collectAsList()) {
-      bySplit.put(r.getString(0), r.getDouble(1));
-    }
-    return new Result(out.predictions(), written.count(), bySplit);
+    return new Result(out.predictions(), written.count(), Predictions.accuracyBySplit(written));
   }
 }

@@ -90,6 +90,11 @@ public record PixelMask(String text, String kind, int x, int y, int w, int h, do
     }
   }
 
+  /** The missing flags of one image under one of {@code masks} drawn from {@code rnd} (which also places it, where its kind is random). */
+  public static boolean[] draw(java.util.List<PixelMask> masks, int channels, SplittableRandom rnd) {
+    return masks.get(rnd.nextInt(masks.size())).missing(channels, rnd.nextLong());
+  }
+
   /** Missing flags for one image of {@code channels} channels (CHW order); {@code seed} varies random masks and boxes per image. */
   public boolean[] missing(int channels, long seed) {
     int plane = height * width;

@@ -54,7 +54,7 @@ final class Batches {
     float[] missing = new float[rows * n];
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = 0; i < rows; i++) {
-      boolean[] m = masks.get(rnd.nextInt(masks.size())).missing(channels, rnd.nextLong());
+      boolean[] m = PixelMask.draw(masks, channels, rnd);
       if (m.length != n) {
         throw new IllegalArgumentException("A mask covers " + m.length + " values, the network's input has " + n);
       }
@@ -71,9 +71,13 @@ final class Batches {
   }
 
   static DataSet of(List<float[]> pixels, InputNormalizer normalizer, Maker maker, long seed) {
+    return maker.make(features(pixels, normalizer), seed);
+  }
+
+  /** The normalised pixels of a minibatch as a [rows, inputSize] array. */
+  static INDArray features(List<float[]> pixels, InputNormalizer normalizer) {
     int inputSize = pixels.get(0).length;
-    var features = Nd4j.create(block(pixels, normalizer, inputSize), new long[] {pixels.size(), inputSize});
-    return maker.make(features, seed);
+    return Nd4j.create(block(pixels, normalizer, inputSize), new long[] {pixels.size(), inputSize});
   }
 
   /**

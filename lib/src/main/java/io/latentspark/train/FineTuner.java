@@ -3,6 +3,7 @@ package io.latentspark.train;
 import io.latentspark.config.FinetuneConfig;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.data.ImageSchema;
+import io.latentspark.encode.BatchedIterator;
 import io.latentspark.encode.Predictions;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.ClassifierModel;
@@ -66,7 +67,7 @@ public final class FineTuner {
     int inputSize = modelCfg.data().inputSize();
     InputNormalizer normalizer = start.normalizer();
     int workers = cfg.train().workers() > 0 ? cfg.train().workers() : jsc.defaultParallelism();
-    JavaRDD<DataSet> batches = batches(train, classes, normalizer, inputSize, workers, cfg.train().batchSizePerWorker());
+    JavaRDD<DataSet> batches = batches(train, classes, normalizer, workers, cfg.train().batchSizePerWorker());
     long count = train.count();
     LOG.info("Fine-tuning {} on {} labelled images of {} classes ({} workers): {} head epochs, {} epochs of all layers; accuracy on {}",
         f.scratch() ? "a freshly initialised " + modelCfg.model().type() + " encoder" : "the encoder of " + encoderFrom, count, classes.size(),
@@ -88,7 +89,7 @@ public final class FineTuner {
         }
         net = fit(jsc, open, batches, cfg, all, "all", epoch, history, eval, evalSplit, classes, normalizer, inputSize, spark);
       }
-      return new ClassifierModel(net, normalizer, classes, cfg, f.scratch() ? "scratch" : encoderFrom, history);
+      return new ClassifierModel(net, normalizer, classes, count, cfg, f.scratch() ? "scratch" : encoderFrom, history);
     } finally {
       batches.unpersist(false);
     }
@@ -108,31 +109,19 @@ public final class FineTuner {
   }
 
   /** Minibatches of normalised pixels and one-hot labels, spread over {@code workers} partitions and cached. */
-  static JavaRDD<DataSet> batches(Dataset<Row> train, List<String> classes, InputNormalizer normalizer, int inputSize, int workers, int bs) {
+  static JavaRDD<DataSet> batches(Dataset<Row> train, List<String> classes, InputNormalizer normalizer, int workers, int bs) {
     int pxIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     int labelIdx = train.schema().fieldIndex(ImageSchema.LABEL);
     List<String> names = List.copyOf(classes);
-    JavaRDD<DataSet> b = train.repartition(workers).javaRDD().mapPartitions(rows -> {
-      List<DataSet> out = new ArrayList<>();
-      List<float[]> px = new ArrayList<>(bs);
-      List<Integer> ys = new ArrayList<>(bs);
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        px.add(ImageSchema.pixels(r, pxIdx));
-        ys.add(names.indexOf(r.getString(labelIdx)));
-        if (px.size() == bs || !rows.hasNext()) {
-          float[] labels = new float[px.size() * names.size()];
-          for (int i = 0; i < ys.size(); i++) {
-            labels[i * names.size() + ys.get(i)] = 1;
-          }
-          out.add(new DataSet(Nd4j.create(Batches.block(px, normalizer, inputSize), new long[] {px.size(), inputSize}),
-              Nd4j.create(labels, new long[] {px.size(), names.size()})));
-          px.clear();
-          ys.clear();
-        }
+    JavaRDD<DataSet> b = train.repartition(workers).javaRDD().mapPartitions(rows -> new BatchedIterator<>(rows, bs, batch -> {
+      List<float[]> px = new ArrayList<>(batch.size());
+      float[] labels = new float[batch.size() * names.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        px.add(ImageSchema.pixels(batch.get(i), pxIdx));
+        labels[i * names.size() + names.indexOf(batch.get(i).getString(labelIdx))] = 1;
       }
-      return out.iterator();
-    });
+      return List.of(new DataSet(Batches.features(px, normalizer), Nd4j.create(labels, new long[] {px.size(), names.size()})));
+    }));
     b.persist(StorageLevel.MEMORY_AND_DISK_SER());
     return b;
   }

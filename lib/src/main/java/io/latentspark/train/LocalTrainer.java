@@ -45,7 +45,7 @@ public final class LocalTrainer implements Trainer<List<float[]>> {
     Batches.Maker maker = Batches.maker(cfg.model().spec(), cfg.data().shape());
     List<org.nd4j.linalg.api.ndarray.INDArray> batches = new ArrayList<>();
     for (int i = 0; i < train.size(); i += bs) {
-      batches.add(Batches.of(train.subList(i, Math.min(train.size(), i + bs)), normalizer, Batches.AUTOENCODER, 0).getFeatures());
+      batches.add(Batches.features(train.subList(i, Math.min(train.size(), i + bs)), normalizer));
     }
     List<EpochStats> history = new ArrayList<>();
     for (int epoch = 1; epoch <= cfg.train().epochs(); epoch++) {

@@ -195,7 +195,7 @@ class ApplicationsTest extends SparkTestBase {
     }
     float[] start = new float[256];
     java.util.Arrays.fill(start, 0.25f);
-    Imputer.impute(enc, work, missing, start, 3);
+    enc.fill(work, missing, start, 3);
     for (int i = 0; i < truth.size(); i++) {
       for (int p = 0; p < 256; p++) {
         if (missing.get(i)[p]) {
