@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     subcommands = {LatentSparkCli.Train.class, LatentSparkCli.Encode.class, LatentSparkCli.Export.class, LatentSparkCli.ExportOnnx.class,
         LatentSparkCli.RunPipeline.class, LatentSparkCli.Generate.class, LatentSparkCli.Bench.class,
         LatentSparkCli.Pca.class, LatentSparkCli.Evaluate.class, LatentSparkCli.Anomaly.class, LatentSparkCli.Search.class,
-        LatentSparkCli.Impute.class, LatentSparkCli.Compress.class, LatentSparkCli.LatentMap.class, LatentSparkCli.Finetune.class, LatentSparkCli.Predict.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
+        LatentSparkCli.Impute.class, LatentSparkCli.Compress.class, LatentSparkCli.LatentMap.class, LatentSparkCli.Finetune.class, LatentSparkCli.Predict.class, LatentSparkCli.Swap.class, LatentSparkCli.Denoise.class, LatentSparkCli.Vae.class, LatentSparkCli.Report.class, LatentSparkCli.PreflightCheck.class, LatentSparkCli.Plan.class})
 public final class LatentSparkCli implements Runnable {
 
   @Override
@@ -326,6 +326,21 @@ public final class LatentSparkCli implements Runnable {
     @Override
     String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
       return result(new io.latentspark.pipeline.FinetuneAction(spark, cfg, out).model(model).overwrite(common.overwrite).execute());
+    }
+  }
+
+  @Command(name = "swap", mixinStandardHelpOptions = true,
+      description = "Face swap: train one encoder and one decoder per identity of swap.identities (each decoder only on its "
+          + "identity's train images) on Spark, swap every held-out image to every other identity, and judge the swaps with a "
+          + "k-NN identity classifier on PCA of real images; writes OUT/swap (model/, A-as-B.png grids, swap.json). "
+          + "The last output line is one JSON object.")
+  static final class Swap extends Job {
+    @Option(names = "--network", paramLabel = "DIR", description = "Judge this trained swap network (an earlier OUT/swap/model) instead of training one.")
+    String network;
+
+    @Override
+    String run(SparkSession spark, LatentSparkConfig cfg, RunLayout out) {
+      return result(new io.latentspark.pipeline.SwapAction(spark, cfg, out).network(network).overwrite(common.overwrite).execute());
     }
   }
 

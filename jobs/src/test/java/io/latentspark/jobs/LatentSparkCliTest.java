@@ -254,6 +254,10 @@ class LatentSparkCliTest {
     assertEquals(0, map.exit(), map.err());
     assertTrue(Files.exists(Path.of(out, "latent-map", "interpolation.png")) && Files.exists(Path.of(out, "latent-map", "points.csv")));
     assertEquals(2, Json.read(lastLine(map.out())).get("interpolated_pairs").size(), lastLine(map.out()));
+    Run swap = run(tiny("swap", "--out", out, "--set", "swap.identities=[disc, ring]", "--set", "swap.epochs=2"));
+    assertEquals(0, swap.exit(), swap.err());
+    assertEquals(2, Json.read(lastLine(swap.out())).get("swap").get("pairs").size(), lastLine(swap.out()));
+    assertTrue(Files.exists(Path.of(out, "swap", "disc-as-ring.png")) && Files.exists(Path.of(out, "swap", "model", "swap.json")));
     Run denoise = run(tiny("denoise", "--out", out, "--set", "model.corruption.type=gaussian"));
     assertEquals(0, denoise.exit(), denoise.err());
     JsonNode d = Json.read(lastLine(denoise.out()));

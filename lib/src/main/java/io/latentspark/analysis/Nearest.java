@@ -9,9 +9,17 @@ final class Nearest {
    * first (ties by lower row index); returns how many were found (min(k, rows)). Distances are squared.
    */
   static int topK(float[] q, float[][] codes, int[] idx, double[] dist) {
+    return topK(q, codes, idx, dist, j -> false);
+  }
+
+  /** {@link #topK(float[], float[][], int[], double[])} over the rows {@code j} for which {@code skip} is false. */
+  static int topK(float[] q, float[][] codes, int[] idx, double[] dist, java.util.function.IntPredicate skip) {
     int k = idx.length;
     int found = 0;
     for (int j = 0; j < codes.length; j++) {
+      if (skip.test(j)) {
+        continue;
+      }
       float[] c = codes[j];
       if (c.length != q.length) {
         throw new IllegalArgumentException("A code has " + c.length + " values but the query has " + q.length);

@@ -37,6 +37,7 @@ public final class LatentSparkConfig implements Serializable {
   private final ImputeConfig impute;
   private final CompressConfig compress;
   private final LatentMapConfig latentMap;
+  private final SwapConfig swap;
   private final FinetuneConfig finetune;
   private final String rendered;
 
@@ -54,6 +55,7 @@ public final class LatentSparkConfig implements Serializable {
     this.impute = ImputeConfig.read(root.section("impute"));
     this.compress = CompressConfig.read(root.section("compress"));
     this.latentMap = LatentMapConfig.read(root.section("latentMap"));
+    this.swap = SwapConfig.read(root.section("swap"));
     this.finetune = FinetuneConfig.read(root.section("finetune"));
     if (data.normalize() == Normalization.STANDARDIZE && model.outputActivation() == io.latentspark.spec.Activation.SIGMOID) {
       throw ConfigError.invalid("data.normalize", "standardize", "standardized inputs are not in [0,1]; set model.outputActivation = identity and model.loss = mse");
@@ -179,6 +181,10 @@ public final class LatentSparkConfig implements Serializable {
 
   public LatentMapConfig latentMap() {
     return latentMap;
+  }
+
+  public SwapConfig swap() {
+    return swap;
   }
 
   public FinetuneConfig finetune() {

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
  *   compression/   rate-distortion.csv and .png, codec.json and the compressed codes (compress)
  *   latent-map/    codes and PCA scatter, decoded manifold, interpolation strips (latent-map)
  *   classifier/, predictions/   the fine-tuned classifier and its predictions table (finetune, predict)
+ *   swap/          the shared-encoder face swap network, swap grids and swap.json (swap)
  *   quarantine/    input files left out under data.onError = skip, with their reasons (Parquet)
  *   report/        index.html (self-contained run report) and its plots as PNG files
  *   summary.json   what the run did and measured
@@ -90,6 +91,11 @@ public record RunLayout(String out) {
   /** classifier/: the fine-tuned classifier (finetune). */
   public String classifier() {
     return child("classifier");
+  }
+
+  /** swap/: the face swap network, its grids and measurements (swap). */
+  public String swap() {
+    return child("swap");
   }
 
   /** predictions/: a classifier's predictions table (finetune, predict). */

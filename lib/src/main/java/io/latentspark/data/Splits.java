@@ -1,7 +1,14 @@
 package io.latentspark.data;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.CRC32;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 
 /** Seeded, order-independent assignment of rows to splits from a hash of their id. */
 public final class Splits {
@@ -34,8 +41,28 @@ public final class Splits {
   }
 
   /** The split that measures progress: validation, or test when the dataset has no validation rows. */
-  public static String evaluationSplit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> images) {
-    return images.where(org.apache.spark.sql.functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.VALIDATION)).isEmpty()
+  public static String evaluationSplit(Dataset<Row> images) {
+    return images.where(functions.col(ImageSchema.SPLIT).equalTo(ImageSchema.VALIDATION)).isEmpty()
         ? ImageSchema.TEST : ImageSchema.VALIDATION;
+  }
+
+  /**
+   * {@code images} with the rows of each of {@code labels} split afresh, per label: a {@code fraction} of them
+   * (rounded, at least one, never all) to test, the rest to train, in a seeded hash order of their ids; other rows
+   * keep their split. For tasks judged per label on few images (the face swap), where the dataset's hash split
+   * could leave a label with almost none on one side.
+   */
+  public static Dataset<Row> holdOutPerLabel(Dataset<Row> images,
+      List<String> labels, double fraction, long seed) {
+    Column label = functions.col(ImageSchema.LABEL);
+    WindowSpec byLabel = Window.partitionBy(label);
+    Column rank = functions.row_number().over(byLabel.orderBy(
+        functions.xxhash64(functions.col(ImageSchema.ID), functions.lit(seed))));
+    Column count = functions.count(functions.lit(1)).over(byLabel);
+    Column held = functions.greatest(functions.lit(1),
+        functions.least(count.minus(1), functions.round(count.multiply(fraction))));
+    return images.withColumn(ImageSchema.SPLIT, functions.when(label.isin(labels.toArray()),
+        functions.when(rank.leq(held), ImageSchema.TEST).otherwise(ImageSchema.TRAIN))
+        .otherwise(functions.col(ImageSchema.SPLIT)));
   }
 }

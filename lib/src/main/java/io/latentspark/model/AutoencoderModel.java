@@ -9,12 +9,10 @@ import io.latentspark.util.Outputs;
 import io.latentspark.util.Versions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -95,15 +93,7 @@ public final class AutoencoderModel {
    * directory unless {@code overwrite}.
    */
   public void save(String dir, Configuration conf, boolean overwrite) {
-    Outputs.writeAtomically(new Path(dir), conf, overwrite, staging -> {
-      FileSystem fs = Outputs.fs(staging, conf);
-      fs.mkdirs(staging);
-      try (OutputStream out = fs.create(new Path(staging, NETWORK))) {
-        ModelSerializer.writeModel(network, out, true);
-      }
-      Outputs.writeString(new Path(staging, NORMALIZER), normalizer.toJson(), conf);
-      Outputs.writeString(new Path(staging, METADATA), metadataJson(), conf);
-    });
+    ModelFiles.write(dir, conf, overwrite, network, true, normalizer, METADATA, metadataJson());
   }
 
   String metadataJson() {

@@ -6,12 +6,10 @@ import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.util.Json;
 import io.latentspark.util.Outputs;
 import io.latentspark.util.Versions;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -19,7 +17,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -115,36 +112,23 @@ public final class ClassifierModel {
 
   /** Writes the directory atomically (refuses an existing one unless {@code overwrite}). */
   public void save(String dir, Configuration conf, boolean overwrite) {
-    Outputs.writeAtomically(new Path(dir), conf, overwrite, staging -> {
-      FileSystem fs = Outputs.fs(staging, conf);
-      fs.mkdirs(staging);
-      try (OutputStream out = fs.create(new Path(staging, AutoencoderModel.NETWORK))) {
-        ModelSerializer.writeModel(network, out, false);
-      }
-      Outputs.writeString(new Path(staging, AutoencoderModel.NORMALIZER), normalizer.toJson(), conf);
-      ObjectNode m = Json.MAPPER.createObjectNode();
-      m.put("formatVersion", FORMAT_VERSION);
-      m.put("kind", "classifier");
-      m.put("latentspark", Versions.latentspark());
-      m.put("createdAt", Instant.now().toString());
-      m.put("encoderFrom", encoderFrom);
-      m.set("classes", Json.MAPPER.valueToTree(classes));
-      m.put("trainingImages", trainingImages);
-      m.set("history", Json.MAPPER.valueToTree(history));
-      m.set("config", Json.read(config.render()));
-      Outputs.writeString(new Path(staging, METADATA), Json.write(m), conf);
-    });
+    ObjectNode m = Json.MAPPER.createObjectNode();
+    m.put("formatVersion", FORMAT_VERSION);
+    m.put("kind", "classifier");
+    m.put("latentspark", Versions.latentspark());
+    m.put("createdAt", Instant.now().toString());
+    m.put("encoderFrom", encoderFrom);
+    m.set("classes", Json.MAPPER.valueToTree(classes));
+    m.put("trainingImages", trainingImages);
+    m.set("history", Json.MAPPER.valueToTree(history));
+    m.set("config", Json.read(config.render()));
+    ModelFiles.write(dir, conf, overwrite, network, false, normalizer, METADATA, Json.write(m));
   }
 
   /** Reads a directory written by {@link #save}; errors name the directory and what is wrong. */
   public static ClassifierModel load(String dir, Configuration conf) {
     Path root = new Path(dir);
-    for (String f : new String[] {METADATA, AutoencoderModel.NETWORK, AutoencoderModel.NORMALIZER}) {
-      if (!Outputs.exists(new Path(root, f), conf)) {
-        throw new ModelFormatException("Classifier directory " + root + " has no " + f + ": it is not a LatentSpark classifier (finetune writes "
-            + "OUT/classifier), or it is incomplete");
-      }
-    }
+    ModelFiles.require(root, conf, METADATA, "a LatentSpark classifier (finetune writes OUT/classifier)");
     JsonNode meta = Json.read(Outputs.readString(new Path(root, METADATA), conf));
     if (meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
       throw new ModelFormatException("Classifier " + root + " has formatVersion " + meta.path("formatVersion") + "; this library reads "
@@ -155,7 +139,7 @@ public final class ClassifierModel {
     List<Epoch> history = new ArrayList<>();
     meta.get("history").forEach(e -> history.add(Json.MAPPER.convertValue(e, Epoch.class)));
     MultiLayerNetwork net = AutoencoderModel.readNetwork(new Path(root, AutoencoderModel.NETWORK), conf, false);
-    return new ClassifierModel(net, InputNormalizer.fromJson(Outputs.readString(new Path(root, AutoencoderModel.NORMALIZER), conf)), classes,
+    return new ClassifierModel(net, ModelFiles.normalizer(root, conf), classes,
         meta.path("trainingImages").asLong(), LatentSparkConfig.parse(meta.get("config").toString()), meta.path("encoderFrom").asText(), history);
   }
 }

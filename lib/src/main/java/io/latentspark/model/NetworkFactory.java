@@ -9,6 +9,8 @@ import io.latentspark.spec.ImageShape;
 import io.latentspark.spec.LayerSpec;
 import io.latentspark.spec.NetworkPlan;
 import io.latentspark.spec.ReconstructionLoss;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -78,14 +80,7 @@ public final class NetworkFactory {
   }
 
   static MultiLayerConfiguration build(NetworkPlan plan, TrainConfig t, double l2, long seed) {
-    NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .updater(updater(t.optimizer(), t.learningRate()))
-        .weightInit(plan.defaultInit().rectifier() ? WeightInit.RELU : WeightInit.XAVIER);
-    if (l2 > 0) {
-      base.l2(l2);
-    }
-    NeuralNetConfiguration.ListBuilder list = base.list();
+    NeuralNetConfiguration.ListBuilder list = base(plan, t, l2, seed).list();
     ImageShape shape = plan.shape();
     int index = 0;
     for (LayerSpec step : plan.steps()) {
@@ -101,6 +96,77 @@ public final class NetworkFactory {
       case FLAT -> { }
     }
     return list.build();
+  }
+
+  /**
+   * One encoder and {@code decoders} decoders on its code, as a graph: the plan's layers before its decoder start are
+   * the encoder ({@code encoder0}, {@code encoder1}, ...), and each decoder k is a fresh copy of the remaining layers
+   * ({@code decoder<k>_<layer>}), whose last layer is the graph's output k. Input {@code input}.
+   */
+  public static ComputationGraphConfiguration buildShared(LatentSparkConfig cfg, int decoders) {
+    NetworkPlan plan = cfg.plan();
+    ComputationGraphConfiguration.GraphBuilder g = base(plan, cfg.train(), cfg.model().network().l2(), cfg.seed()).graphBuilder()
+        .addInputs(INPUT);
+    ImageShape shape = plan.shape();
+    List<LayerSpec> steps = plan.steps();
+    String code = INPUT;
+    InputPreProcessor pending = null;
+    int index = 0;
+    int first = 0;
+    for (; first < steps.size(); first++) {
+      LayerSpec step = steps.get(first);
+      if (step.reshape()) {
+        pending = preprocessor(step);
+        continue;
+      }
+      if (index == plan.decoderStart()) {
+        break;
+      }
+      String name = "encoder" + index++;
+      g.addLayer(name, layer(step, shape), pending, code);
+      pending = null;
+      code = name;
+    }
+    String[] outputs = new String[decoders];
+    for (int k = 0; k < decoders; k++) {
+      String prev = code;
+      InputPreProcessor pre = pending;
+      int at = index;
+      for (int s = first; s < steps.size(); s++) {
+        LayerSpec step = steps.get(s);
+        if (step.reshape()) {
+          pre = preprocessor(step);
+          continue;
+        }
+        String name = "decoder" + k + "_" + at++;
+        g.addLayer(name, layer(step, shape), pre, prev);
+        pre = null;
+        prev = name;
+      }
+      outputs[k] = prev;
+    }
+    g.setOutputs(outputs);
+    switch (plan.input()) {
+      case FLAT_IMAGE -> g.setInputTypes(InputType.convolutionalFlat(shape.height(), shape.width(), shape.channels()));
+      case FEED_FORWARD -> g.setInputTypes(InputType.feedForward(shape.inputSize()));
+      case FLAT -> { }
+    }
+    return g.build();
+  }
+
+  /** The name of a graph's input ({@link #buildShared}). */
+  public static final String INPUT = "input";
+
+  /** The settings every layer shares: seed, updater of train.optimizer, default weight init, weight decay. */
+  private static NeuralNetConfiguration.Builder base(NetworkPlan plan, TrainConfig t, double l2, long seed) {
+    NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(updater(t.optimizer(), t.learningRate()))
+        .weightInit(plan.defaultInit().rectifier() ? WeightInit.RELU : WeightInit.XAVIER);
+    if (l2 > 0) {
+      base.l2(l2);
+    }
+    return base;
   }
 
   private static InputPreProcessor preprocessor(LayerSpec step) {

@@ -51,6 +51,23 @@ final class Dl4jSparkEngine implements TrainingEngine {
         .build();
   }
 
+  /**
+   * dl4j-spark's parameter averaging over a persisted RDD of minibatches (direct), {@code workers} x train.batchSizePerWorker,
+   * averaging every train.averagingFrequency minibatches, updater state averaged too: what fine-tuning and the face
+   * swap train with.
+   */
+  static ParameterAveragingTrainingMaster directMaster(TrainConfig t, int workers, long seed) {
+    return new ParameterAveragingTrainingMaster.Builder(workers, t.batchSizePerWorker())
+        .batchSizePerWorker(t.batchSizePerWorker())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(0)
+        .saveUpdater(true)
+        .rngSeed(seed)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+        .build();
+  }
+
   @Override
   public double fitEpoch(int epoch) {
     sparkNet.fit(batches); // the first epoch includes exporting the minibatches

@@ -19,7 +19,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -130,15 +129,7 @@ public final class FineTuner {
       String phase, int epochBefore, List<ClassifierModel.Epoch> history, Dataset<Row> eval, String split, List<String> classes,
       InputNormalizer normalizer, int inputSize, SparkSession spark) {
     int workers = batches.getNumPartitions();
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, cfg.train().batchSizePerWorker())
-        .batchSizePerWorker(cfg.train().batchSizePerWorker())
-        .averagingFrequency(cfg.train().averagingFrequency())
-        .workerPrefetchNumBatches(0)
-        .saveUpdater(true)
-        .rngSeed(cfg.seed())
-        .rddTrainingApproach(RDDTrainingApproach.Direct)
-        .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
-        .build();
+    ParameterAveragingTrainingMaster master = Dl4jSparkEngine.directMaster(cfg.train(), workers, cfg.seed());
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     for (int e = 1; e <= epochs; e++) {
       long t0 = System.nanoTime();
