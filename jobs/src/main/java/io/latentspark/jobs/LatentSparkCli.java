@@ -576,6 +576,17 @@ public final class LatentSparkCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code = commandLine().execute(args);
+    // In YARN cluster mode the driver runs inside Spark's ApplicationMaster, which reports the application FAILED
+    // ("Shutdown hook called before final status was reported") when the user class calls System.exit, even with 0:
+    // there a success returns from main and the ApplicationMaster reports it (found by YarnIT).
+    if (code == 0 && inYarnApplicationMaster()) {
+      return;
+    }
+    System.exit(code);
+  }
+
+  static boolean inYarnApplicationMaster() {
+    return "cluster".equals(System.getProperty("spark.submit.deployMode")) && "yarn".equals(System.getProperty("spark.master"));
   }
 }

@@ -113,7 +113,6 @@ class SwapTest extends SparkTestBase {
     RunLayout out = new RunLayout(dir.toString());
     SwapAction.Result r = new SwapAction(spark, cfg, out).execute();
     FaceSwap.Result s = r.swap();
-    System.out.println("SWAPRESULT " + r.json());
     assertEquals(List.of("disc", "square"), s.identities().stream().map(FaceSwap.Identity::label).toList());
     for (FaceSwap.Identity i : s.identities()) {
       assertTrue(i.heldOutImages() > 20 && i.trainImages() > 60, i.toString());
