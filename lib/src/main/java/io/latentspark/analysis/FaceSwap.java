@@ -64,17 +64,23 @@ public final class FaceSwap {
     }
     for (String id : ids) {
       if (byIdentity.get(id).isEmpty()) {
-        throw new IllegalArgumentException("The face swap is judged on held-out images (test and validation splits), but identity " + id
-            + " has none: raise data.testFraction");
+        throw new IllegalArgumentException("The face swap is judged on held-out images (every split but train), but identity " + id
+            + " has none (the swap command holds out swap.heldOut of each identity's images)");
       }
     }
 
     Dataset<Row> reference = images.where(functions.col(ImageSchema.LABEL).isNotNull())
         .withColumn("_rank", functions.row_number().over(Window.partitionBy(ImageSchema.LABEL)
             .orderBy(functions.xxhash64(functions.col(ImageSchema.ID), functions.lit(seed)))))
-        .where(functions.col("_rank").leq(REFERENCE_PER_LABEL)).drop("_rank");
-    PcaBaseline pca = PcaBaseline.fit(reference, cfg.components());
-    List<Row> refRows = reference.select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.SPLIT, ImageSchema.PIXELS).collectAsList();
+        .where(functions.col("_rank").leq(REFERENCE_PER_LABEL)).drop("_rank").cache(); // PCA's jobs and the collect read it
+    PcaBaseline pca;
+    List<Row> refRows;
+    try {
+      pca = PcaBaseline.fit(reference, cfg.components());
+      refRows = reference.select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.SPLIT, ImageSchema.PIXELS).collectAsList();
+    } finally {
+      reference.unpersist(false);
+    }
     TreeMap<String, Integer> labelIndex = new TreeMap<>();
     refRows.forEach(r -> labelIndex.putIfAbsent(r.getString(1), 0));
     List<String> labels = new ArrayList<>(labelIndex.keySet());

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.util.Json;
-import io.latentspark.util.Outputs;
-import io.latentspark.util.Versions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -112,11 +109,7 @@ public final class ClassifierModel {
 
   /** Writes the directory atomically (refuses an existing one unless {@code overwrite}). */
   public void save(String dir, Configuration conf, boolean overwrite) {
-    ObjectNode m = Json.MAPPER.createObjectNode();
-    m.put("formatVersion", FORMAT_VERSION);
-    m.put("kind", "classifier");
-    m.put("latentspark", Versions.latentspark());
-    m.put("createdAt", Instant.now().toString());
+    ObjectNode m = ModelFiles.header(FORMAT_VERSION, "classifier");
     m.put("encoderFrom", encoderFrom);
     m.set("classes", Json.MAPPER.valueToTree(classes));
     m.put("trainingImages", trainingImages);
@@ -128,12 +121,7 @@ public final class ClassifierModel {
   /** Reads a directory written by {@link #save}; errors name the directory and what is wrong. */
   public static ClassifierModel load(String dir, Configuration conf) {
     Path root = new Path(dir);
-    ModelFiles.require(root, conf, METADATA, "a LatentSpark classifier (finetune writes OUT/classifier)");
-    JsonNode meta = Json.read(Outputs.readString(new Path(root, METADATA), conf));
-    if (meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-      throw new ModelFormatException("Classifier " + root + " has formatVersion " + meta.path("formatVersion") + "; this library reads "
-          + FORMAT_VERSION);
-    }
+    JsonNode meta = ModelFiles.readMetadata(root, conf, METADATA, "a LatentSpark classifier (finetune writes OUT/classifier)", FORMAT_VERSION);
     List<String> classes = new ArrayList<>();
     meta.get("classes").forEach(c -> classes.add(c.asText()));
     List<Epoch> history = new ArrayList<>();

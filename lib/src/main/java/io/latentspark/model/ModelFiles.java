@@ -1,9 +1,14 @@
 package io.latentspark.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentspark.util.Json;
 import io.latentspark.util.Outputs;
+import io.latentspark.util.Versions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,6 +44,29 @@ final class ModelFiles {
         throw new ModelFormatException("Directory " + root + " has no " + f + ": it is not " + what + ", or it is incomplete");
       }
     }
+  }
+
+  /** The metadata every directory starts with: format version, kind, library version, time of writing. */
+  static ObjectNode header(int formatVersion, String kind) {
+    ObjectNode m = Json.MAPPER.createObjectNode();
+    m.put("formatVersion", formatVersion);
+    m.put("kind", kind);
+    m.put("latentspark", Versions.latentspark());
+    m.put("createdAt", Instant.now().toString());
+    return m;
+  }
+
+  /**
+   * The metadata of {@code root} after {@link #require}: fails naming the directory ({@code what} says what it should
+   * be) and the format when its formatVersion is not {@code formatVersion}.
+   */
+  static JsonNode readMetadata(Path root, Configuration conf, String metadataFile, String what, int formatVersion) {
+    require(root, conf, metadataFile, what);
+    JsonNode meta = Json.read(Outputs.readString(new Path(root, metadataFile), conf));
+    if (meta.path("formatVersion").asInt(-1) != formatVersion) {
+      throw new ModelFormatException(root + " has formatVersion " + meta.path("formatVersion") + "; this library reads " + formatVersion);
+    }
+    return meta;
   }
 
   static InputNormalizer normalizer(Path root, Configuration conf) {

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.util.Json;
-import io.latentspark.util.Outputs;
-import io.latentspark.util.Versions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -107,11 +104,7 @@ public final class SwapModel {
 
   /** Writes the directory atomically (refuses an existing one unless {@code overwrite}). */
   public void save(String dir, Configuration conf, boolean overwrite) {
-    ObjectNode m = Json.MAPPER.createObjectNode();
-    m.put("formatVersion", FORMAT_VERSION);
-    m.put("kind", "swap");
-    m.put("latentspark", Versions.latentspark());
-    m.put("createdAt", Instant.now().toString());
+    ObjectNode m = ModelFiles.header(FORMAT_VERSION, "swap");
     m.set("identities", Json.MAPPER.valueToTree(identities));
     m.set("trainingImages", Json.MAPPER.valueToTree(trainingImages));
     m.set("history", Json.MAPPER.valueToTree(history));
@@ -122,12 +115,7 @@ public final class SwapModel {
   /** Reads a directory written by {@link #save}; errors name the directory and what is wrong. */
   public static SwapModel load(String dir, Configuration conf) {
     Path root = new Path(dir);
-    ModelFiles.require(root, conf, METADATA, "a LatentSpark face swap network (swap writes OUT/swap/model)");
-    JsonNode meta = Json.read(Outputs.readString(new Path(root, METADATA), conf));
-    if (meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-      throw new ModelFormatException("Swap network " + root + " has formatVersion " + meta.path("formatVersion") + "; this library reads "
-          + FORMAT_VERSION);
-    }
+    JsonNode meta = ModelFiles.readMetadata(root, conf, METADATA, "a LatentSpark face swap network (swap writes OUT/swap/model)", FORMAT_VERSION);
     List<String> identities = new ArrayList<>();
     meta.get("identities").forEach(c -> identities.add(c.asText()));
     List<Long> images = new ArrayList<>();
