@@ -198,14 +198,16 @@ public final class NetworkFactory {
       if (c.corruption() != null) {
         conv.dropOut(corruption(c.corruption(), shape));
       }
-      return conv.build();
+      conv.build(); // DL4J's own validation of kernel, stride and padding
+      return new FastConvolutions.Convolution(conv);
     } else if (step instanceof LayerSpec.Deconv d) {
       Deconvolution2D.Builder up = new Deconvolution2D.Builder(d.kernel(), d.kernel()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
           .nOut(d.nOut()).activation(activation(d.activation()));
       if (d.xavier()) {
         up.weightInit(WeightInit.XAVIER);
       }
-      return up.build();
+      up.build(); // DL4J's own validation of kernel, stride and padding
+      return new FastConvolutions.Deconvolution(up);
     } else if (step instanceof LayerSpec.FlatLoss l) {
       // identity: DL4J's LossLayer backpropagates its activation in place on its input, so with a sigmoid here the
       // score computed after backprop (the training score, and the divergence guard that reads it) was the loss of a

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The network of conf/mnist-conv.conf in PyTorch on the CPU, for bench/compare-pytorch.sh conv.
+
+1x28x28 -> conv 3x3/2 32 -> conv 3x3/2 64 (ReLU, "same" padding: 0 before, 1 after, as DL4J pads) -> dense 32
+(identity, the code) -> dense 3136 (ReLU) -> transposed conv 3x3/2 32 (ReLU) -> transposed conv 3x3/2 1 (sigmoid),
+binary cross-entropy summed over pixels and averaged over the minibatch (DL4J's score), Adam 1e-3.
+Prints one JSON line: training examples/s (timed epochs only), test MSE, encoder rows/s (forward of the encoder on
+the 10k test images, no IO).
+Usage: torch_conv.py MNIST_DIR EPOCHS THREADS BATCH MAX_TRAIN
+"""
+import json
+import sys
+import time
+
+import torch
+from torch import nn
+
+from torch_dense import images
+
+
+class SamePad(nn.Module):
+    """DL4J's "same" padding of a 3x3 stride-2 convolution on an even size: one row and column after, none before."""
+
+    def forward(self, x):
+        return nn.functional.pad(x, (0, 1, 0, 1))
+
+
+def main():
+    folder, epochs, threads, batch, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    torch.set_num_threads(threads)
+    torch.manual_seed(42)
+    train, test = images(folder, "train")[:limit], images(folder, "t10k")
+    train, test = train.reshape(-1, 1, 28, 28), test.reshape(-1, 1, 28, 28)
+    encoder = nn.Sequential(SamePad(), nn.Conv2d(1, 32, 3, 2), nn.ReLU(), SamePad(), nn.Conv2d(32, 64, 3, 2), nn.ReLU(),
+                            nn.Flatten(), nn.Linear(64 * 7 * 7, 32))
+    decoder = nn.Sequential(nn.Linear(32, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+                            nn.ConvTranspose2d(64, 32, 3, 2, padding=1, output_padding=1), nn.ReLU(),
+                            nn.ConvTranspose2d(32, 1, 3, 2, padding=1, output_padding=1), nn.Sigmoid())
+    model = nn.Sequential(encoder, decoder)
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.BCELoss(reduction="sum")
+    seen, seconds = 0, 0.0
+    for _ in range(epochs):
+        order = torch.randperm(train.shape[0])
+        start = time.perf_counter()
+        for i in range(0, train.shape[0], batch):
+            x = train[order[i:i + batch]]
+            optimiser.zero_grad()
+            loss = loss_fn(model(x), x) / x.shape[0]
+            loss.backward()
+            optimiser.step()
+            seen += x.shape[0]
+        seconds += time.perf_counter() - start
+    with torch.no_grad():
+        test_mse = ((model(test) - test) ** 2).mean().item()
+        encoder(test)  # warm-up
+        start = time.perf_counter()
+        encoder(test)
+        encode_rate = test.shape[0] / (time.perf_counter() - start)
+    print(json.dumps({"torch": torch.__version__, "threads": threads, "batch": batch, "epochs": epochs,
+                      "train_examples": train.shape[0], "train_examples_per_s": seen / seconds, "test_mse": test_mse,
+                      "encode_rows_per_s": encode_rate}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+package io.latentspark.model;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * DL4J's strided convolution and transposed convolution layers (the same configuration, parameters and functions),
+ * with float forward and backward passes that reach libnd4j's oneDNN kernels. In DL4J 1.0.0-M2 neither does:
+ * <ul>
+ *   <li>{@code ConvolutionLayer} creates its oneDNN helper only when {@code org.eclipse.deeplearning4j.helpers.disable}
+ *       is false, and the helper's check then looks for {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class M2
+ *       moved to {@code org.nd4j.linalg.cpu.nativecpu.bindings}: the lookup always fails, and the layer runs its Java
+ *       im2col path. {@link Convolution} installs that helper (which runs libnd4j's {@code conv2d}/{@code conv2d_bp}).</li>
+ *   <li>{@code Deconvolution2DLayer} calls libnd4j's {@code deconv2d}/{@code deconv2d_bp} with "same" padding, which
+ *       libnd4j's oneDNN implementation does not take, so the generic col2im code runs. {@link Deconvolution} calls
+ *       them with no padding (oneDNN takes that) into the full {@code s*(in-1)+k} output and crops the same-mode
+ *       window, whose top-left offset is libnd4j's own same-mode padding {@code (k-s)/2}; its backward pass embeds the
+ *       gradient in that window of zeros.</li>
+ * </ul>
+ * Both fall back to DL4J's own code for anything else (double precision - the gradient checks -, other padding
+ * modes, dilation, NHWC). {@code FastConvolutionsTest} checks outputs and gradients against DL4J's layers.
+ */
+public final class FastConvolutions {
+  private FastConvolutions() {}
+
+  /** Configuration of a convolution layer whose float passes run libnd4j's conv2d ops. */
+  public static final class Convolution extends ConvolutionLayer {
+    private static final long serialVersionUID = 1L;
+
+    public Convolution() {
+      // for JSON
+    }
+
+    public Convolution(ConvolutionLayer.Builder builder) {
+      super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index, INDArray params,
+        boolean initializeParams, DataType dataType) {
+      return wire(new ConvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
+    }
+  }
+
+  /** Configuration of a transposed convolution layer whose float passes run libnd4j's oneDNN deconv2d. */
+  public static final class Deconvolution extends Deconvolution2D {
+    private static final long serialVersionUID = 1L;
+
+    public Deconvolution() {
+      // for JSON
+    }
+
+    public Deconvolution(Deconvolution2D.Builder builder) {
+      super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index, INDArray params,
+        boolean initializeParams, DataType dataType) {
+      return wire(new DeconvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
+    }
+  }
+
+  /** What DL4J's own {@code instantiate} does after constructing the layer. */
+  private static Layer wire(org.deeplearning4j.nn.layers.BaseLayer<?> layer, NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners, int index, INDArray params, boolean initializeParams) {
+    layer.setListeners(listeners);
+    layer.setIndex(index);
+    layer.setParamsViewArray(params);
+    Map<String, INDArray> table = conf.getLayer().initializer().init(conf, params, initializeParams);
+    layer.setParamTable(table);
+    layer.setConf(conf);
+    return layer;
+  }
+
+  static final class ConvolutionImpl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+    ConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
+      super(conf, dataType);
+      // the helper itself declines (returns null, DL4J's path runs) for anything but float
+      helper = new MKLDNNConvHelper(dataType);
+    }
+  }
+
+  static final class DeconvolutionImpl extends Deconvolution2DLayer {
+    DeconvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
+      super(conf, dataType);
+    }
+
+    /** The full-output geometry of one call: crop offsets and sizes. */
+    private record Window(int kH, int kW, int sH, int sW, long fullH, long fullW, long outH, long outW, int top, int left) {
+      INDArrayIndex[] index() {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + outH),
+            NDArrayIndex.interval(left, left + outW)};
+      }
+
+      int[] args() {
+        // kH, kW, sH, sW, pH, pW, dH, dW, same mode (0: explicit padding, here none), data format (0: NCHW)
+        return new int[] {kH, kW, sH, sW, 0, 0, 1, 1, 0, 0};
+      }
+    }
+
+    private Window window(INDArray weights) {
+      ConvolutionLayer c = layerConf();
+      boolean fast = input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT
+          && weights.dataType() == DataType.FLOAT && convolutionMode == ConvolutionMode.Same
+          && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
+          && input.size(1) == weights.size(0) && c.getKernelSize()[0] >= c.getStride()[0]
+          && c.getKernelSize()[1] >= c.getStride()[1];
+      if (!fast) {
+        return null;
+      }
+      int kH = c.getKernelSize()[0];
+      int kW = c.getKernelSize()[1];
+      int sH = c.getStride()[0];
+      int sW = c.getStride()[1];
+      long inH = input.size(2);
+      long inW = input.size(3);
+      return new Window(kH, kW, sH, sW, sH * (inH - 1) + kH, sW * (inW - 1) + kW, sH * inH, sW * inW, (kH - sH) / 2,
+          (kW - sW) / 2);
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+      INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+      Window w = window(weights);
+      if (w == null) {
+        return super.preOutput(training, forBackprop, workspaceMgr);
+      }
+      long batch = input.size(0);
+      long outDepth = weights.size(1);
+      INDArray full = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
+          new long[] {batch, outDepth, w.fullH(), w.fullW()}, 'c');
+      INDArray permuted = weights.permute(2, 3, 1, 0);
+      INDArray[] in = layerConf().hasBias()
+          ? new INDArray[] {input, permuted, getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
+          : new INDArray[] {input, permuted};
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(in).addOutputs(full).addIntegerArguments(w.args()).build());
+      INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+          new long[] {batch, outDepth, w.outH(), w.outW()}, 'c');
+      out.assign(full.get(w.index()));
+      return new Pair<>(out, null);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+      assertInputSet(true);
+      INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+      Window w = window(weights);
+      if (w == null || epsilon.dataType() != DataType.FLOAT) {
+        return super.backpropGradient(epsilon, workspaceMgr);
+      }
+      long batch = input.size(0);
+      INDArray delta = layerConf().getActivationFn().backprop(preOutput4d(true, true, workspaceMgr).getFirst(), epsilon)
+          .getFirst();
+      INDArray gradFull = workspaceMgr.create(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+          new long[] {batch, weights.size(1), w.fullH(), w.fullW()}, 'c');
+      gradFull.get(w.index()).assign(delta);
+      INDArray epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+          new long[] {batch, weights.size(0), input.size(2), input.size(3)}, 'c');
+      INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+      INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+      boolean bias = layerConf().hasBias();
+      INDArray permuted = weights.permute(2, 3, 1, 0);
+      INDArray[] in = bias
+          ? new INDArray[] {input, permuted, getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr), gradFull}
+          : new INDArray[] {input, permuted, gradFull};
+      INDArray[] out = bias
+          ? new INDArray[] {epsNext, weightGrad.permute(2, 3, 1, 0), biasGrad}
+          : new INDArray[] {epsNext, weightGrad.permute(2, 3, 1, 0)};
+      Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(in).addOutputs(out).addIntegerArguments(w.args()).build());
+      Gradient gradient = new DefaultGradient();
+      if (bias) {
+        gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+      }
+      gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+      weightNoiseParams.clear();
+      return new Pair<>(gradient, epsNext);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.latentspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.latentspark.TestData;
+import io.latentspark.config.LatentSparkConfig;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * LatentSpark's convolution layers compute what DL4J's own layers compute: the same network built with DL4J's
+ * ConvolutionLayer / Deconvolution2D (same parameters) gives the same reconstructions, score and gradient of every
+ * parameter, in float (LatentSpark's oneDNN path) and in double (where they fall back to DL4J's code). Shapes cover
+ * kernels 3, 5 and 7, one and three channels, and odd feature-map sizes (9 x 7 before the first transposed convolution).
+ */
+class FastConvolutionsTest {
+  static final String[][] CASES = {
+      {"model.type=conv"},
+      {"model.type=conv", "data.channels=3", "data.height=32", "data.width=32", "model.conv.channels=[8,16,32]", "model.conv.kernel=5"},
+      {"model.type=conv", "data.height=36", "data.width=28", "model.conv.channels=[8,16]", "model.conv.kernel=7", "model.activation=leakyrelu"},
+      {"model.type=conv-denoising", "model.corruption.type=gaussian", "model.corruption.amount=0.1", "model.conv.channels=[8,16]"},
+  };
+
+  static MultiLayerConfiguration dl4jLayers(MultiLayerConfiguration ours) {
+    String json = ours.toJson();
+    assertTrue(json.contains("FastConvolutions$Convolution") && json.contains("FastConvolutions$Deconvolution"), json);
+    return MultiLayerConfiguration.fromJson(json
+        .replace("\"io.latentspark.model.FastConvolutions$Convolution\"", "\"org.deeplearning4j.nn.conf.layers.ConvolutionLayer\"")
+        .replace("\"io.latentspark.model.FastConvolutions$Deconvolution\"", "\"org.deeplearning4j.nn.conf.layers.Deconvolution2D\""));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FLOAT", "DOUBLE"})
+  void outputsScoresAndGradientsEqualDl4jsLayers(String type) {
+    DataType dtype = DataType.valueOf(type);
+    for (String[] sets : CASES) {
+      LatentSparkConfig cfg = TestData.config(sets);
+      MultiLayerConfiguration ours = NetworkFactory.build(cfg);
+      ours.setDataType(dtype);
+      MultiLayerConfiguration theirs = dl4jLayers(ours);
+      theirs.setDataType(dtype);
+      MultiLayerNetwork a = new MultiLayerNetwork(ours);
+      a.init();
+      MultiLayerNetwork b = new MultiLayerNetwork(theirs);
+      b.init();
+      // random parameters, no zero biases: every term of every gradient matters
+      Nd4j.getRandom().setSeed(7);
+      INDArray params = Nd4j.rand(dtype, 1, a.numParams()).subi(0.5).muli(0.2);
+      a.setParams(params);
+      b.setParams(params.dup());
+      INDArray x = Nd4j.rand(dtype, 16, cfg.data().inputSize());
+      String what = type + " " + List.of(sets);
+
+      if (dtype == DataType.FLOAT) {
+        boolean helper = false;
+        for (Layer l : a.getLayers()) {
+          if (l instanceof FastConvolutions.ConvolutionImpl) {
+            assertInstanceOf(MKLDNNConvHelper.class, l.getHelper(), what);
+            helper = true;
+          }
+        }
+        assertTrue(helper, what);
+      }
+      double tol = dtype == DataType.FLOAT ? 2e-5 : 1e-12;
+      INDArray outA = a.output(x, false);
+      INDArray outB = b.output(x, false);
+      assertTrue(maxRelDiff(outA, outB) < tol, what + " output differs by " + maxRelDiff(outA, outB));
+
+      // training passes (the corruption of conv-denoising draws from the same seed on both sides)
+      for (MultiLayerNetwork n : List.of(a, b)) {
+        Nd4j.getRandom().setSeed(11);
+        n.setInput(x);
+        n.setLabels(x);
+        n.computeGradientAndScore();
+      }
+      assertEquals(b.score(), a.score(), Math.abs(b.score()) * tol * 10, what + " score");
+      INDArray gA = a.gradient().gradient();
+      INDArray gB = b.gradient().gradient();
+      assertTrue(gB.norm2Number().doubleValue() > 0, what);
+      double d = maxRelDiff(gA, gB);
+      assertTrue(d < tol * 50, what + " gradient differs by " + d + " (relative to its largest entry)");
+    }
+  }
+
+  /** Max absolute difference over the largest magnitude of the reference. */
+  static double maxRelDiff(INDArray a, INDArray b) {
+    double scale = Math.max(b.amaxNumber().doubleValue(), 1e-12);
+    return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+  }
+}
