@@ -70,18 +70,46 @@ public final class IdxFormat {
     /** The next image as raw bytes (rows x cols). */
     public byte[] next() throws IOException {
       byte[] buf = new byte[rows * cols];
+      next(buf);
+      return buf;
+    }
+
+    /** Reads the next image's rows x cols bytes into {@code buf}. */
+    public void next(byte[] buf) throws IOException {
+      if (buf.length != rows * cols) {
+        throw new IllegalArgumentException("An image of " + file + " has " + rows * cols + " bytes, not " + buf.length);
+      }
       try {
         in.readFully(buf);
       } catch (EOFException e) {
         throw new IOException("IDX file " + file + " is truncated: its header says " + count + " images but image " + read + " is incomplete");
       }
       read++;
-      return buf;
+    }
+
+    /** Skips the next {@code n} images without keeping them (a gzip stream inflates them; a plain one skips the bytes). */
+    public void skip(int n) throws IOException {
+      if (n < 0 || n > count - read) {
+        throw new IllegalArgumentException("Cannot skip " + n + " images of " + file + ": " + (count - read) + " are left");
+      }
+      try {
+        in.skipNBytes((long) n * rows * cols);
+      } catch (EOFException e) {
+        throw new IOException("IDX file " + file + " is truncated: its header says " + count + " images but it ends before image " + (read + n));
+      }
+      read += n;
     }
 
     @Override
     public void close() throws IOException {
       in.close();
+    }
+  }
+
+  /** The image count in the header of an IDX image file, checked as the reader checks it; the stream is closed. */
+  public static int imageCount(InputStream raw, String file) throws IOException {
+    try (Images images = new Images(raw, file)) {
+      return images.count;
     }
   }
 

@@ -18,7 +18,10 @@ public interface FeatureEncoder extends Serializable {
   /** true when the results carry per-pixel error maps. */
   boolean errorMap();
 
-  /** Encodes one batch of images (pixels in [0,1]); the arrays are not modified. */
+  /**
+   * Encodes one batch of images (pixels in [0,1]); the arrays are not modified. The result's reconstructions may be
+   * null (a feature table needs codes and errors only; the ONNX engine computes the errors inside its graph).
+   */
   @FunctionalInterface
   interface Batch {
     BatchEncoder.Result encode(List<float[]> pixels);

@@ -16,7 +16,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Features from ONNX Runtime (CPU) inside the executors: one session per executor JVM and model, batched, with as
  * many intra-op threads as the task has cores (or {@code encode.onnx.threads}). Two sources: a LatentSpark model
- * exported in memory ({@link #exported}: its autoencoder graph, normalisation inside it), or an ONNX encoder
+ * exported in memory ({@link #exported}: its autoencoder graph with the normalisation and the reconstruction errors
+ * inside it, {@link OnnxExport#scorer}), or an ONNX encoder
  * trained elsewhere with an optional decoder ({@link #foreign}: the images' normalisation applied here, input
  * flat {@code [N, C*H*W]}, {@code [N, C, H, W]} or for one channel {@code [N, H, W]} as the model declares;
  * without a decoder the reconstruction errors are NaN).
@@ -37,9 +38,12 @@ public final class OnnxFeatures implements FeatureEncoder {
   private final float[] std;
   private final int threads;
   private final boolean errorMap;
+  /** true when the graph computes the reconstruction errors itself ({@link OnnxExport#scorer}). */
+  private final boolean errorsInGraph;
 
   private OnnxFeatures(Broadcast<byte[]> encoder, Broadcast<byte[]> decoder, String codeOutput, String logVarOutput,
-      String reconstructionOutput, ImageShape shape, int inputRank, float[] mean, float[] std, int threads, boolean errorMap) {
+      String reconstructionOutput, ImageShape shape, int inputRank, float[] mean, float[] std, int threads, boolean errorMap,
+      boolean errorsInGraph) {
     this.encoder = encoder;
     this.decoder = decoder;
     this.encoderDigest = OnnxSession.digest(encoder.value());
@@ -53,6 +57,7 @@ public final class OnnxFeatures implements FeatureEncoder {
     this.std = std;
     this.threads = threads;
     this.errorMap = errorMap;
+    this.errorsInGraph = errorsInGraph;
   }
 
   /** {@code model} exported to ONNX in memory; the same columns as the DL4J engine (latent layer only). */
@@ -62,9 +67,9 @@ public final class OnnxFeatures implements FeatureEncoder {
           + "output the code layer only (use encode.layer = -1, or encode.engine = dl4j)");
     }
     boolean vae = model.config().model().spec().variational();
-    byte[] graph = OnnxExport.graphs(model).autoencoder();
+    byte[] graph = OnnxExport.scorer(model, (float) ReconstructionErrors.EPS);
     return new OnnxFeatures(jsc.broadcast(graph), null, OnnxExport.Z, vae ? OnnxExport.Z_LOG_VAR : null, OnnxExport.RECONSTRUCTION,
-        model.config().plan().shape(), 2, null, null, cfg.onnxThreads(), cfg.errorMap());
+        model.config().plan().shape(), 2, null, null, cfg.onnxThreads(), cfg.errorMap(), true);
   }
 
   /**
@@ -98,7 +103,7 @@ public final class OnnxFeatures implements FeatureEncoder {
       }
     }
     return new OnnxFeatures(jsc.broadcast(encoder), decoder == null ? null : jsc.broadcast(decoder), code, null, recon, shape, rank,
-        perChannel(cfg.onnxMean(), shape, "mean"), perChannel(cfg.onnxStd(), shape, "std"), cfg.onnxThreads(), cfg.errorMap());
+        perChannel(cfg.onnxMean(), shape, "mean"), perChannel(cfg.onnxStd(), shape, "std"), cfg.onnxThreads(), cfg.errorMap(), false);
   }
 
   private static int inputRank(OnnxSession s, String name, ImageShape shape) {
@@ -155,7 +160,9 @@ public final class OnnxFeatures implements FeatureEncoder {
     if (logVarOutput != null) {
       outputs.add(logVarOutput);
     }
-    if (dec == null && reconstructionOutput != null) {
+    if (errorsInGraph) {
+      outputs.addAll(errorMap ? List.of(OnnxExport.MSE, OnnxExport.BCE, OnnxExport.SQUARED_ERROR) : List.of(OnnxExport.MSE, OnnxExport.BCE));
+    } else if (dec == null && reconstructionOutput != null) {
       outputs.add(reconstructionOutput);
     }
     return pixels -> encode(enc, dec, outputs, pixels);
@@ -168,6 +175,10 @@ public final class OnnxFeatures implements FeatureEncoder {
     Map<String, float[]> out = enc.run(flat, inputShape(shape, inputRank, n), outputs);
     float[][] z = split(out.get(codeOutput), n);
     float[][] logVar = logVarOutput == null ? null : split(out.get(logVarOutput), n);
+    if (errorsInGraph) {
+      float[][] map = errorMap ? split(out.get(OnnxExport.SQUARED_ERROR), n) : null;
+      return new BatchEncoder.Result(z, widen(out.get(OnnxExport.MSE)), widen(out.get(OnnxExport.BCE)), map, null, logVar);
+    }
     float[] recon = dec != null ? dec.run(out.get(codeOutput), new long[] {n, z[0].length}, List.of(reconstructionOutput)).get(reconstructionOutput)
         : reconstructionOutput == null ? null : out.get(reconstructionOutput);
     if (recon == null) {
@@ -190,6 +201,14 @@ public final class OnnxFeatures implements FeatureEncoder {
       int c = (i % shape.inputSize()) / plane;
       flat[i] = invert ? flat[i] * std[c] + mean[c] : (flat[i] - mean[c]) / std[c];
     }
+  }
+
+  private static double[] widen(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
   }
 
   private static float[][] split(float[] all, int n) {

@@ -36,8 +36,15 @@ final class ReconstructionErrors {
         if (m != null) {
           m[k] = (float) (d * d);
         }
+        // a term whose weight is 0 adds nothing: black and white pixels (most of MNIST's) need one logarithm, not two
         double q = Math.min(1 - EPS, Math.max(EPS, r[k]));
-        c -= p[k] * Math.log(q) + (1 - p[k]) * Math.log(1 - q);
+        if (p[k] == 0) {
+          c -= Math.log(1 - q);
+        } else if (p[k] == 1) {
+          c -= Math.log(q);
+        } else {
+          c -= p[k] * Math.log(q) + (1 - p[k]) * Math.log(1 - q);
+        }
       }
       mse[i] = s / p.length;
       bce[i] = c / p.length;

@@ -37,6 +37,10 @@ public final class OnnxExport {
   public static final String Z = "z";
   public static final String Z_LOG_VAR = "z_log_var";
   public static final String RECONSTRUCTION = "reconstruction";
+  /** Outputs of the {@link #scorer} graph only. */
+  public static final String MSE = "reconstruction_mse";
+  public static final String BCE = "reconstruction_bce";
+  public static final String SQUARED_ERROR = "squared_error";
   /** ONNX IR version 7 goes with opset 13. */
   static final int IR_VERSION = 7;
 
@@ -58,7 +62,7 @@ public final class OnnxExport {
     Map<String, String> meta = metadata(model, plan.shape(), latentSize, vae);
 
     ONNXContext enc = new ONNXContext();
-    GraphWriter e = encoderPart(enc, model, plan);
+    GraphWriter e = encoderPart(enc, model, plan, enc.floatInput(PIXELS, plan.shape().inputSize()));
     e.layers(plan.steps(), 0, latent + 1);
     codeOutputs(enc, e, latentSize);
     byte[] encoder = serialise(enc, "latentspark_encoder", meta, "encoder: " + PIXELS + " -> " + outputs(vae, false));
@@ -69,14 +73,39 @@ public final class OnnxExport {
     reconstructionOutput(dec, d, model.normalizer(), plan.shape());
     byte[] decoder = serialise(dec, "latentspark_decoder", meta, "decoder: " + Z + " -> " + RECONSTRUCTION);
 
-    ONNXContext all = new ONNXContext();
-    GraphWriter a = encoderPart(all, model, plan);
-    a.layers(plan.steps(), 0, latent + 1);
-    codeOutputs(all, a, latentSize);
-    a.layers(plan.steps(), latent + 1, layers);
-    reconstructionOutput(all, a, model.normalizer(), plan.shape());
-    byte[] autoencoder = serialise(all, "latentspark_autoencoder", meta, "autoencoder: " + PIXELS + " -> " + outputs(vae, true));
+    byte[] autoencoder = serialise(autoencoder(model, false, 0), "latentspark_autoencoder", meta,
+        "autoencoder: " + PIXELS + " -> " + outputs(vae, true));
     return new Graphs(encoder, decoder, autoencoder, meta);
+  }
+
+  /**
+   * The autoencoder graph with the reconstruction errors as further outputs ({@value #MSE}, {@value #BCE} per image,
+   * {@value #SQUARED_ERROR} per pixel; see {@link GraphWriter#errors}): what {@code encode.engine = onnx} runs, in
+   * memory only ({@code export-onnx} writes the three graphs of {@link #graphs}). {@code eps} is the cross-entropy's clamp.
+   */
+  public static byte[] scorer(AutoencoderModel model, float eps) {
+    boolean vae = model.config().model().spec().variational();
+    Map<String, String> meta = metadata(model, model.config().plan().shape(), model.config().model().latentSize(), vae);
+    return serialise(autoencoder(model, true, eps), "latentspark_scorer", meta,
+        "autoencoder with reconstruction errors: " + PIXELS + " -> " + outputs(vae, true) + ", " + MSE + ", " + BCE + ", " + SQUARED_ERROR);
+  }
+
+  private static ONNXContext autoencoder(AutoencoderModel model, boolean errors, float eps) {
+    NetworkPlan plan = model.config().plan();
+    ONNXContext all = new ONNXContext();
+    ONNXPlaceholder pixels = all.floatInput(PIXELS, plan.shape().inputSize());
+    GraphWriter a = encoderPart(all, model, plan, pixels);
+    a.layers(plan.steps(), 0, plan.latentIndex() + 1);
+    codeOutputs(all, a, model.config().model().latentSize());
+    a.layers(plan.steps(), plan.latentIndex() + 1, plan.layers().size());
+    ONNXRef<?> reconstruction = reconstructionOutput(all, a, model.normalizer(), plan.shape());
+    if (errors) {
+      List<ONNXRef<?>> e = a.errors(pixels, reconstruction, eps);
+      e.get(0).assignTo(all.floatOutput(MSE, 1));
+      e.get(1).assignTo(all.floatOutput(BCE, 1));
+      e.get(2).assignTo(all.floatOutput(SQUARED_ERROR, plan.shape().inputSize()));
+    }
+    return all;
   }
 
   /**
@@ -97,9 +126,8 @@ public final class OnnxExport {
     return r;
   }
 
-  private static GraphWriter encoderPart(ONNXContext onnx, AutoencoderModel model, NetworkPlan plan) {
+  private static GraphWriter encoderPart(ONNXContext onnx, AutoencoderModel model, NetworkPlan plan, ONNXPlaceholder pixels) {
     ImageShape shape = plan.shape();
-    ONNXPlaceholder pixels = onnx.floatInput(PIXELS, shape.inputSize());
     GraphWriter w = new GraphWriter(onnx, model.network(), pixels, shape.inputSize(), shape);
     InputNormalizer n = model.normalizer();
     if (n.mean() != null) {
@@ -116,7 +144,7 @@ public final class OnnxExport {
     }
   }
 
-  private static void reconstructionOutput(ONNXContext onnx, GraphWriter w, InputNormalizer n, ImageShape shape) {
+  private static ONNXRef<?> reconstructionOutput(ONNXContext onnx, GraphWriter w, InputNormalizer n, ImageShape shape) {
     ONNXRef<?> out = w.current();
     if (w.flatSize() != shape.inputSize()) {
       throw new IllegalStateException("The decoder's output has " + w.flatSize() + " values, the image " + shape.inputSize());
@@ -125,6 +153,7 @@ public final class OnnxExport {
       out = w.withVector(w.withVector(out, OnnxOps.MUL, "pixel_std", n.std()), OnnxOps.ADD, "pixel_mean", n.mean());
     }
     out.assignTo(onnx.floatOutput(RECONSTRUCTION, shape.inputSize()));
+    return out;
   }
 
   private static String outputs(boolean vae, boolean reconstruction) {

@@ -44,6 +44,11 @@ enum OnnxOps implements ONNXOperator {
   /** X, K -> values, indices. */
   TOP_K("TopK", 2, 0, 2, attr("axis", AttributeType.INT), attr("largest", AttributeType.INT), attr("sorted", AttributeType.INT)),
   REDUCE_MIN("ReduceMin", 1, 0, 1, attr("axes", AttributeType.INTS), attr("keepdims", AttributeType.INT)),
+  REDUCE_MEAN("ReduceMean", 1, 0, 1, attr("axes", AttributeType.INTS), attr("keepdims", AttributeType.INT)),
+  LOG("Log", 1, 0, 1),
+  NEG("Neg", 1, 0, 1),
+  /** X, min, max (scalars) -> Y. */
+  CLIP("Clip", 1, 2, 1),
   GREATER_OR_EQUAL("GreaterOrEqual", 2, 0, 1),
   CAST("Cast", 1, 0, 1, attr("to", AttributeType.INT));
 

@@ -192,14 +192,17 @@ public final class Benchmark {
       FeatureEncoder onnxEngine = SparkEncoder.engine(spark, distributed, cfg.encode().withEngine(EncodeEngine.ONNX));
       long onnxEncoded = SparkEncoder.encode(spark, onnxEngine, images, batch).count();
       double onnxSpark = onnxEncoded / ((System.nanoTime() - start) / 1e9);
-      // end to end, interleaved after a warm-up (the machine is shared): DL4J, ONNX, no network, twice; best of each
+      // end to end, interleaved after a warm-up of each (the machine is shared): DL4J, ONNX, no network, three times;
+      // best of each (a run takes 1-3 s for MNIST; the first runs of a path are 2-3x slower while the JIT compiles it)
       FeatureEncoder e2eDl4j = SparkEncoder.engine(spark, distributed, cfg.encode());
       FeatureEncoder none = new NoNetwork(cfg.encode().errorMap());
-      encodeToParquet(spark, cfg, onnxEngine);
+      for (FeatureEncoder warm : List.of(e2eDl4j, onnxEngine, none)) {
+        encodeToParquet(spark, cfg, warm);
+      }
       double toParquet = 0;
       double onnxToParquet = 0;
       double readWrite = 0;
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < 3; round++) {
         toParquet = Math.max(toParquet, encodeToParquet(spark, cfg, e2eDl4j));
         onnxToParquet = Math.max(onnxToParquet, encodeToParquet(spark, cfg, onnxEngine));
         readWrite = Math.max(readWrite, encodeToParquet(spark, cfg, none));

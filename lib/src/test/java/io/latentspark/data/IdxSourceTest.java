@@ -88,6 +88,32 @@ class IdxSourceTest extends SparkTestBase {
   }
 
   @Test
+  void everyPartitionCountReadsEachImageOnceWithItsPixels(@TempDir Path dir) throws IOException {
+    writeIdx(dir, "train", 50, true);
+    writeIdx(dir, "t10k", 20, false);
+    for (int partitions : new int[] {1, 2, 3, 7, 70, 200}) {
+      LatentSparkConfig cfg = idxConfig(dir, "data.partitions=" + partitions, "data.cache=none");
+      Dataset<Row> df = ImageSources.load(spark, cfg.data(), cfg.seed()).images();
+      assertEquals(Math.min(partitions, 70), df.rdd().getNumPartitions(), "partitions for data.partitions=" + partitions);
+      List<Row> rows = df.collectAsList();
+      assertEquals(70, rows.size());
+      assertEquals(70, rows.stream().map(r -> r.getString(0)).distinct().count(), "each image once, data.partitions=" + partitions);
+      for (Row r : rows) {
+        String id = r.getString(r.fieldIndex("id"));
+        int i = Integer.parseInt(id.substring(id.indexOf('-') + 1));
+        assertTrue(id.matches("(train|t10k)-\\d{5}"), id);
+        assertEquals(Integer.toString(i % 10), r.getString(r.fieldIndex("label")), id);
+        assertTrue(r.getString(r.fieldIndex("path")).endsWith("-images-idx3-ubyte" + (id.startsWith("train") ? ".gz" : "") + "#" + i), r.getString(1));
+        float[] px = ImageSchema.pixels(r, r.fieldIndex("pixels"));
+        byte[] expected = images(i + 1, 4, 5)[i];
+        for (int k = 0; k < px.length; k++) {
+          assertEquals((expected[k] & 0xFF) / 255f, px[k], 0, id + " pixel " + k + ", data.partitions=" + partitions);
+        }
+      }
+    }
+  }
+
+  @Test
   void missingAndInconsistentFilesFailClearly(@TempDir Path dir) throws IOException {
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> ImageSources.load(spark, idxConfig(dir.resolve("nope")).data(), 42));
