@@ -162,13 +162,41 @@ final class YarnCluster implements AutoCloseable {
 
   /** Every container log file, each cut to its last {@code tail} characters. */
   private String containerLogs(int tail) throws IOException {
-    StringBuilder s = new StringBuilder();
-    try (var files = Files.walk(yarn.getTestWorkDir().toPath())) {
-      for (Path f : files.filter(f -> Files.isRegularFile(f) && f.toString().contains("-logDir-") && !f.toString().endsWith(".jar")).sorted()
-          .toList()) {
-        String text = Files.readString(f);
-        s.append("==> ").append(f).append('\n').append(text.length() > tail ? text.substring(text.length() - tail) : text).append('\n');
+    List<Path> logs = new java.util.ArrayList<>();
+    // the NodeManager adds and deletes files (localised resources, unpacked archives) while this walks: its local
+    // directories are skipped, and a file that is gone by the time it is visited or read is passed over
+    Files.walkFileTree(yarn.getTestWorkDir().toPath(), new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+        return d.getFileName().toString().contains("-localDir-") ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+            : java.nio.file.FileVisitResult.CONTINUE;
       }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+        if (a.isRegularFile() && f.toString().contains("-logDir-") && !f.toString().endsWith(".jar")) {
+          logs.add(f);
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    StringBuilder s = new StringBuilder();
+    for (Path f : logs.stream().sorted().toList()) {
+      String text;
+      try {
+        text = Files.readString(f);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue;
+      }
+      s.append("==> ").append(f).append('\n').append(text.length() > tail ? text.substring(text.length() - tail) : text).append('\n');
     }
     return s.toString();
   }
