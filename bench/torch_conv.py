@@ -10,12 +10,11 @@ Usage: torch_conv.py MNIST_DIR EPOCHS THREADS BATCH MAX_TRAIN
 """
 import json
 import sys
-import time
 
 import torch
 from torch import nn
 
-from torch_dense import images
+from torch_dense import images, train_and_time
 
 
 class SamePad(nn.Module):
@@ -37,29 +36,10 @@ def main():
                             nn.ConvTranspose2d(64, 32, 3, 2, padding=1, output_padding=1), nn.ReLU(),
                             nn.ConvTranspose2d(32, 1, 3, 2, padding=1, output_padding=1), nn.Sigmoid())
     model = nn.Sequential(encoder, decoder)
-    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.BCELoss(reduction="sum")
-    seen, seconds = 0, 0.0
-    for _ in range(epochs):
-        order = torch.randperm(train.shape[0])
-        start = time.perf_counter()
-        for i in range(0, train.shape[0], batch):
-            x = train[order[i:i + batch]]
-            optimiser.zero_grad()
-            loss = loss_fn(model(x), x) / x.shape[0]
-            loss.backward()
-            optimiser.step()
-            seen += x.shape[0]
-        seconds += time.perf_counter() - start
-    with torch.no_grad():
-        test_mse = ((model(test) - test) ** 2).mean().item()
-        encoder(test)  # warm-up
-        start = time.perf_counter()
-        encoder(test)
-        encode_rate = test.shape[0] / (time.perf_counter() - start)
+    bce = nn.BCELoss(reduction="sum")
+    result = train_and_time(model, encoder, lambda out, x: bce(out, x) / x.shape[0], train, test, epochs, batch)
     print(json.dumps({"torch": torch.__version__, "threads": threads, "batch": batch, "epochs": epochs,
-                      "train_examples": train.shape[0], "train_examples_per_s": seen / seconds, "test_mse": test_mse,
-                      "encode_rows_per_s": encode_rate}))
+                      "train_examples": train.shape[0], **result}))
 
 
 if __name__ == "__main__":
