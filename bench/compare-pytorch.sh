@@ -16,7 +16,10 @@ model="${2:-dense}"
 data="${LS_MNIST:-../shared/datasets/mnist}"
 [[ -d "$data" ]] || { echo "MNIST folder $data is absent (set LS_MNIST)" >&2; exit 2; }
 py="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3"
-$py -c "import torch" 2>/dev/null || { echo "python3-torch is not installed (apt-get install python3-torch)" >&2; exit 2; }
+$py -c "import torch" 2>/dev/null || { echo "python3-torch is not installed (apt-get install python3-torch libopenblas0-pthread)" >&2; exit 2; }
+# the BLAS torch loads is Debian's libblas.so.3 alternative: the reference one would make PyTorch's figures ~15x too low
+blas=$(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || true)
+[[ "$blas" == *openblas* ]] || { echo "libblas.so.3 is ${blas:-not set}, not OpenBLAS: PyTorch would run on the reference BLAS (apt-get install libopenblas0-pthread)" >&2; exit 2; }
 
 case "$model" in
   dense) config=conf/mnist-bench.conf; torch=(bench/torch_dense.py "$data" "$epochs" 1 128); limit=() ;;
