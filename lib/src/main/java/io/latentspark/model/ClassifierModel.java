@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -61,7 +60,7 @@ public final class ClassifierModel {
    */
   public static MultiLayerNetwork network(MultiLayerNetwork autoencoder, int latentLayer, int codeSize, int classes, double learningRate,
       long seed, boolean frozen) {
-    FineTuneConfiguration ft = new FineTuneConfiguration.Builder().updater(new Adam(learningRate)).seed(seed).build();
+    FineTuneConfiguration ft = new FineTuneConfiguration.Builder().updater(new FastAdam(learningRate)).seed(seed).build();
     TransferLearning.Builder b = new TransferLearning.Builder(autoencoder.clone()).fineTuneConfiguration(ft)
         .removeLayersFromOutput(autoencoder.getnLayers() - latentLayer - 1)
         .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(codeSize).nOut(classes).activation(Activation.SOFTMAX)

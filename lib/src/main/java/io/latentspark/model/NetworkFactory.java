@@ -30,7 +30,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -190,8 +189,8 @@ public final class NetworkFactory {
     } else if (step instanceof LayerSpec.Sparsity s) {
       return new SparsityLayer(s.penalty().configName(), s.weight(), s.target(), s.k());
     } else if (step instanceof LayerSpec.DenseOutput o) {
-      return new OutputLayer.Builder(loss(o.loss())).nIn(o.nIn()).nOut(o.nOut()).activation(activation(o.activation()))
-          .weightInit(WeightInit.XAVIER).build();
+      return new FastDense.Output(new OutputLayer.Builder(loss(o.loss())).nIn(o.nIn()).nOut(o.nOut()).activation(activation(o.activation()))
+          .weightInit(WeightInit.XAVIER));
     } else if (step instanceof LayerSpec.Conv c) {
       ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
           .nOut(c.nOut()).activation(activation(c.activation()));
@@ -236,7 +235,7 @@ public final class NetworkFactory {
     if (corruption != null) {
       layer.dropOut(corruption);
     }
-    return layer.build();
+    return FastDense.Dense.of(layer.build());
   }
 
   private static LSTM lstm(int nIn, int units) {
@@ -245,7 +244,7 @@ public final class NetworkFactory {
 
   static IUpdater updater(io.latentspark.config.Optimizer optimizer, double lr) {
     return switch (optimizer) {
-      case ADAM -> new Adam(lr);
+      case ADAM -> new FastAdam(lr);
       case NESTEROVS -> new Nesterovs(lr, 0.9);
       case RMSPROP -> new RmsProp(lr);
       case SGD -> new Sgd(lr);

@@ -3,6 +3,7 @@ package io.latentspark.train;
 import io.latentspark.config.LatentSparkConfig;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.encode.NetworkSnapshot;
+import io.latentspark.model.FastDense;
 import io.latentspark.model.InputNormalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,8 +131,8 @@ final class GreedyPretrainer {
       list.layer(1, out);
     } else {
       DenseLayer d = (DenseLayer) mirrorConf;
-      list.layer(1, new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(d.getNIn()).nOut(d.getNOut()).activation(d.getActivationFn())
-          .weightInit(d.getWeightInitFn()).build());
+      list.layer(1, new FastDense.Output(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(d.getNIn()).nOut(d.getNOut())
+          .activation(d.getActivationFn()).weightInit(d.getWeightInitFn())));
     }
     MultiLayerNetwork shallow = new MultiLayerNetwork(list.build());
     shallow.init();

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The DL4J network every model type builds is the one the first design built: its configuration JSON (layers,
  * sizes, activations, initialisers, updaters, preprocessors) equals a fixture written before the model types
- * became spec classes, changed twice on purpose since: ReLU and sigmoid are LatentSpark's FastActivations (the same
- * functions and derivatives, with faster backprop; the gradient checks cover them), and the convolution layers are
+ * became spec classes, changed three times on purpose since: ReLU and sigmoid are LatentSpark's FastActivations (the
+ * same functions and derivatives, with faster backprop; the gradient checks cover them), the convolution layers are
  * LatentSpark's FastConvolutions (DL4J's layers and parameters, float passes through oneDNN; FastConvolutionsTest
- * compares them with DL4J's). Only those class names changed in the JSON. A change here changes the
+ * compares them with DL4J's), and the dense and output layers and Adam are LatentSpark's FastDense and FastAdam
+ * (DL4J's layers and updater, faster products and update; FastDenseTest and FastAdamTest compare them with DL4J's).
+ * Only those class names changed in the JSON. A change here changes the
  * networks users train (and their numerics).
  * Regenerate deliberately with -Dlatentspark.writeNetworkFixtures=true.
  */
