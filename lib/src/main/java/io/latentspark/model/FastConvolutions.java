@@ -1,7 +1,6 @@
 package io.latentspark.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -59,7 +58,7 @@ public final class FastConvolutions {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index, INDArray params,
         boolean initializeParams, DataType dataType) {
-      return wire(new ConvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
+      return LayerWiring.wire(new ConvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
     }
   }
 
@@ -78,33 +77,63 @@ public final class FastConvolutions {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index, INDArray params,
         boolean initializeParams, DataType dataType) {
-      return wire(new DeconvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
+      return LayerWiring.wire(new DeconvolutionImpl(conf, dataType), conf, listeners, index, params, initializeParams);
     }
   }
 
-  /** What DL4J's own {@code instantiate} does after constructing the layer. */
-  private static Layer wire(org.deeplearning4j.nn.layers.BaseLayer<?> layer, NeuralNetConfiguration conf,
-      Collection<TrainingListener> listeners, int index, INDArray params, boolean initializeParams) {
-    layer.setListeners(listeners);
-    layer.setIndex(index);
-    layer.setParamsViewArray(params);
-    Map<String, INDArray> table = conf.getLayer().initializer().init(conf, params, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
-    return layer;
-  }
-
   static final class ConvolutionImpl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+    private final KeptPreActivations kept = new KeptPreActivations();
+
     ConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
       super(conf, dataType);
       // the helper itself declines (returns null, DL4J's path runs) for anything but float
       helper = new MKLDNNConvHelper(dataType);
     }
+
+    /** Float: the oneDNN helper computes the backward pass, which needs only the pre-activations (no im2col array). */
+    private boolean helped() {
+      return helper != null && dataType == DataType.FLOAT && input != null && input.dataType() == DataType.FLOAT;
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+      kept.clear();
+      super.setInput(input, workspaceMgr);
+    }
+
+    /** DL4J's, keeping the pre-activations of a training forward pass (activate's call) for backprop. */
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+      Pair<INDArray, INDArray> z = super.preOutput(training, forBackprop, workspaceMgr);
+      if (!forBackprop) {
+        if (training && helped()) {
+          kept.keep(z.getFirst(), input);
+        } else {
+          kept.clear();
+        }
+      }
+      return z;
+    }
+
+    /** Backprop's pre-activations: those kept from the forward pass when there are (DL4J computes the convolution again). */
+    @Override
+    protected Pair<INDArray, INDArray> preOutput4d(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+      INDArray z = forBackprop && helped() ? kept.take(input) : null;
+      return z != null ? new Pair<>(z, null) : super.preOutput4d(training, forBackprop, workspaceMgr);
+    }
   }
 
   static final class DeconvolutionImpl extends Deconvolution2DLayer {
+    private final KeptPreActivations kept = new KeptPreActivations();
+
     DeconvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
       super(conf, dataType);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+      kept.clear();
+      super.setInput(input, workspaceMgr);
     }
 
     /** The full-output geometry of one call: crop offsets and sizes. */
@@ -159,6 +188,11 @@ public final class FastConvolutions {
       INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
           new long[] {batch, outDepth, w.outH(), w.outW()}, 'c');
       out.assign(full.get(w.index()));
+      if (training && !forBackprop) {
+        kept.keep(out, input); // activate's call: backprop takes these instead of a second transposed convolution
+      } else if (!forBackprop) {
+        kept.clear();
+      }
       return new Pair<>(out, null);
     }
 
@@ -171,8 +205,11 @@ public final class FastConvolutions {
         return super.backpropGradient(epsilon, workspaceMgr);
       }
       long batch = input.size(0);
-      INDArray delta = layerConf().getActivationFn().backprop(preOutput4d(true, true, workspaceMgr).getFirst(), epsilon)
-          .getFirst();
+      INDArray z = kept.take(input);
+      if (z == null) {
+        z = preOutput4d(true, true, workspaceMgr).getFirst();
+      }
+      INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
       INDArray gradFull = workspaceMgr.create(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
           new long[] {batch, weights.size(1), w.fullH(), w.fullW()}, 'c');
       gradFull.get(w.index()).assign(delta);

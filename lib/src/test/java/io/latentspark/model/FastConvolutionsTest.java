@@ -92,6 +92,35 @@ class FastConvolutionsTest {
     }
   }
 
+  /**
+   * Training for many iterations on the same input array (as a Spark worker reuses its minibatch array) follows DL4J's
+   * layers: the pre-activations the float layers keep from a forward pass for the backward pass never stand in for
+   * another pass's. Float (the kept path), so the trajectories agree to float rounding, far from what one stale array
+   * would do.
+   */
+  @org.junit.jupiter.api.Test
+  void trainingFollowsDl4jsLayersIterationAfterIteration() {
+    LatentSparkConfig cfg = TestData.config("model.type=conv-denoising", "model.corruption.type=gaussian", "model.corruption.amount=0.1",
+        "model.conv.channels=[8,16]");
+    MultiLayerConfiguration ours = NetworkFactory.build(cfg);
+    MultiLayerNetwork a = new MultiLayerNetwork(ours);
+    a.init();
+    MultiLayerNetwork b = new MultiLayerNetwork(dl4jLayers(ours));
+    b.init();
+    b.setParams(a.params().dup());
+    Nd4j.getRandom().setSeed(5);
+    INDArray x = Nd4j.rand(DataType.FLOAT, 16, cfg.data().inputSize());
+    org.nd4j.linalg.dataset.DataSet ds = new org.nd4j.linalg.dataset.DataSet(x, x);
+    for (int i = 0; i < 20; i++) {
+      Nd4j.getRandom().setSeed(100 + i);
+      a.fit(ds);
+      Nd4j.getRandom().setSeed(100 + i);
+      b.fit(ds);
+      assertEquals(b.score(), a.score(), 1e-4 * Math.abs(b.score()), "score of iteration " + i);
+    }
+    assertTrue(maxRelDiff(a.params(), b.params()) < 1e-3, "parameters differ by " + maxRelDiff(a.params(), b.params()));
+  }
+
   /** Max absolute difference over the largest magnitude of the reference. */
   static double maxRelDiff(INDArray a, INDArray b) {
     double scale = Math.max(b.amaxNumber().doubleValue(), 1e-12);
