@@ -27,27 +27,35 @@ public final class NativeBackend {
 
   /**
    * The best single-precision matrix-multiply rate of an m x k by k x n product on {@code threads} ND4J/BLAS threads,
-   * in GFLOP/s: warmed up for about half a second, then the best of {@code trials} timings of about 0.2 s each (a
-   * ceiling is the best the hardware reaches, so noise from a shared machine only lowers single trials).
+   * in GFLOP/s: one {@code Nd4j.gemm} call per product (as {@link FastDense} runs them) into a row-major and into a
+   * column-major result, each warmed up for about a quarter of a second, then the best of {@code trials} timings of
+   * about 0.2 s each over both (a ceiling is the best the hardware and library reach, so noise from a shared machine
+   * only lowers single trials). Until 2026-12-02 this timed {@code INDArray.mmuli} into a row-major result, which
+   * multiplies into a temporary column-major array and copies it: 35-48 GFLOP/s on one core at 128 x 784 x 256,
+   * where one gemm call reaches 113-166 - the ceiling was 3x too low.
    */
   public static double gemmGflops(int m, int k, int n, int threads, int trials) {
     ThreadSettings.apply(threads);
     INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
     INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
-    INDArray c = Nd4j.create(DataType.FLOAT, m, n);
+    INDArray[] outputs = {Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'c'), Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f')};
     double flops = 2.0 * m * k * n;
-    int reps = (int) Math.max(1, Math.min(100_000, 0.2 / (flops / 50e9))); // about 0.2 s at 50 GFLOP/s
-    long warm = System.nanoTime();
-    while (System.nanoTime() - warm < 500_000_000L) {
-      a.mmuli(b, c);
+    int reps = (int) Math.max(1, Math.min(100_000, 0.2 / (flops / 100e9))); // about 0.2 s at 100 GFLOP/s
+    for (INDArray c : outputs) {
+      long warm = System.nanoTime();
+      while (System.nanoTime() - warm < 250_000_000L) {
+        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      }
     }
     double best = 0;
     for (int t = 0; t < trials; t++) {
-      long start = System.nanoTime();
-      for (int i = 0; i < reps; i++) {
-        a.mmuli(b, c);
+      for (INDArray c : outputs) {
+        long start = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+          Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        }
+        best = Math.max(best, flops * reps / ((System.nanoTime() - start) / 1e9) / 1e9);
       }
-      best = Math.max(best, flops * reps / ((System.nanoTime() - start) / 1e9) / 1e9);
     }
     return best;
   }

@@ -1,6 +1,5 @@
 package io.latentspark.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,14 +52,7 @@ class FastConvolutionsTest {
       a.init();
       MultiLayerNetwork b = new MultiLayerNetwork(theirs);
       b.init();
-      // random parameters, no zero biases: every term of every gradient matters
-      Nd4j.getRandom().setSeed(7);
-      INDArray params = Nd4j.rand(dtype, 1, a.numParams()).subi(0.5).muli(0.2);
-      a.setParams(params);
-      b.setParams(params.dup());
-      INDArray x = Nd4j.rand(dtype, 16, cfg.data().inputSize());
       String what = type + " " + List.of(sets);
-
       if (dtype == DataType.FLOAT) {
         boolean helper = false;
         for (Layer l : a.getLayers()) {
@@ -71,24 +63,7 @@ class FastConvolutionsTest {
         }
         assertTrue(helper, what);
       }
-      double tol = dtype == DataType.FLOAT ? 2e-5 : 1e-12;
-      INDArray outA = a.output(x, false);
-      INDArray outB = b.output(x, false);
-      assertTrue(maxRelDiff(outA, outB) < tol, what + " output differs by " + maxRelDiff(outA, outB));
-
-      // training passes (the corruption of conv-denoising draws from the same seed on both sides)
-      for (MultiLayerNetwork n : List.of(a, b)) {
-        Nd4j.getRandom().setSeed(11);
-        n.setInput(x);
-        n.setLabels(x);
-        n.computeGradientAndScore();
-      }
-      assertEquals(b.score(), a.score(), Math.abs(b.score()) * tol * 10, what + " score");
-      INDArray gA = a.gradient().gradient();
-      INDArray gB = b.gradient().gradient();
-      assertTrue(gB.norm2Number().doubleValue() > 0, what);
-      double d = maxRelDiff(gA, gB);
-      assertTrue(d < tol * 50, what + " gradient differs by " + d + " (relative to its largest entry)");
+      SameAsDl4j.assertSamePasses(a, b, Nd4j.rand(dtype, 16, cfg.data().inputSize()), dtype == DataType.FLOAT ? 2e-5 : 1e-12, what);
     }
   }
 
@@ -107,23 +82,8 @@ class FastConvolutionsTest {
     a.init();
     MultiLayerNetwork b = new MultiLayerNetwork(dl4jLayers(ours));
     b.init();
-    b.setParams(a.params().dup());
     Nd4j.getRandom().setSeed(5);
     INDArray x = Nd4j.rand(DataType.FLOAT, 16, cfg.data().inputSize());
-    org.nd4j.linalg.dataset.DataSet ds = new org.nd4j.linalg.dataset.DataSet(x, x);
-    for (int i = 0; i < 20; i++) {
-      Nd4j.getRandom().setSeed(100 + i);
-      a.fit(ds);
-      Nd4j.getRandom().setSeed(100 + i);
-      b.fit(ds);
-      assertEquals(b.score(), a.score(), 1e-4 * Math.abs(b.score()), "score of iteration " + i);
-    }
-    assertTrue(maxRelDiff(a.params(), b.params()) < 1e-3, "parameters differ by " + maxRelDiff(a.params(), b.params()));
-  }
-
-  /** Max absolute difference over the largest magnitude of the reference. */
-  static double maxRelDiff(INDArray a, INDArray b) {
-    double scale = Math.max(b.amaxNumber().doubleValue(), 1e-12);
-    return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+    SameAsDl4j.assertTrainAlike(a, b, new org.nd4j.linalg.dataset.DataSet(x, x), 20, 1e-4, 1e-3, "conv-denoising");
   }
 }

@@ -1,6 +1,5 @@
 package io.latentspark.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latentspark.TestData;
@@ -13,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -70,29 +70,8 @@ class FastDenseTest {
         }
       }
       assertTrue(fast >= 2, what + ": " + fast + " LatentSpark dense layers");
-      Nd4j.getRandom().setSeed(7);
-      INDArray params = Nd4j.rand(dtype, 1, a.numParams()).subi(0.5).muli(0.2);
-      a.setParams(params);
-      b.setParams(params.dup());
       INDArray x = Nd4j.rand(dtype, 16, cfg.data().inputSize());
-      double tol = dtype == DataType.FLOAT ? 2e-5 : 1e-12;
-      INDArray outA = a.output(x, false);
-      INDArray outB = b.output(x, false);
-      assertTrue(maxRelDiff(outA, outB) < tol, what + " output differs by " + maxRelDiff(outA, outB));
-
-      // training passes (corruption and the VAE's sampling draw from the same seed on both sides)
-      for (MultiLayerNetwork n : List.of(a, b)) {
-        Nd4j.getRandom().setSeed(11);
-        n.setInput(x);
-        n.setLabels(x);
-        n.computeGradientAndScore();
-      }
-      assertEquals(b.score(), a.score(), Math.abs(b.score()) * tol * 10, what + " score");
-      INDArray gA = a.gradient().gradient();
-      INDArray gB = b.gradient().gradient();
-      assertTrue(gB.norm2Number().doubleValue() > 0, what);
-      double d = maxRelDiff(gA, gB);
-      assertTrue(d < tol * 50, what + " gradient differs by " + d + " (relative to its largest entry)");
+      SameAsDl4j.assertSamePasses(a, b, x, dtype == DataType.FLOAT ? 2e-5 : 1e-12, what);
     }
     assertTrue(large && small, "both product layouts covered");
   }
@@ -114,23 +93,8 @@ class FastDenseTest {
     a.init();
     MultiLayerNetwork b = new MultiLayerNetwork(theirs);
     b.init();
-    b.setParams(a.params().dup());
     Nd4j.getRandom().setSeed(5);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 24, cfg.data().inputSize());
-    org.nd4j.linalg.dataset.DataSet ds = new org.nd4j.linalg.dataset.DataSet(x, x);
-    for (int i = 0; i < 30; i++) {
-      Nd4j.getRandom().setSeed(100 + i);
-      a.fit(ds);
-      Nd4j.getRandom().setSeed(100 + i);
-      b.fit(ds);
-      assertEquals(b.score(), a.score(), 1e-9 * Math.abs(b.score()), type + " score of iteration " + i);
-    }
-    assertTrue(maxRelDiff(a.params(), b.params()) < 1e-9, type + " parameters differ by " + maxRelDiff(a.params(), b.params()));
-  }
-
-  /** Max absolute difference over the largest magnitude of the reference. */
-  static double maxRelDiff(INDArray a, INDArray b) {
-    double scale = Math.max(b.amaxNumber().doubleValue(), 1e-12);
-    return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+    SameAsDl4j.assertTrainAlike(a, b, new DataSet(x, x), 30, 1e-9, 1e-9, type);
   }
 }
