@@ -29,7 +29,7 @@ public final class NativeBackend {
    * The best single-precision matrix-multiply rate of an m x k by k x n product on {@code threads} ND4J/BLAS threads,
    * in GFLOP/s: one {@code Nd4j.gemm} call per product (as {@link FastDense} runs them) into a row-major and into a
    * column-major result, each warmed up for about a quarter of a second, then the best of {@code trials} timings of
-   * about 0.2 s each over both (a ceiling is the best the hardware and library reach, so noise from a shared machine
+   * about 0.1 s each over both (a ceiling is the best the hardware and library reach, so noise from a shared machine
    * only lowers single trials). Until 2026-12-02 this timed {@code INDArray.mmuli} into a row-major result, which
    * multiplies into a temporary column-major array and copies it: 35-48 GFLOP/s on one core at 128 x 784 x 256,
    * where one gemm call reaches 113-166 - the ceiling was 3x too low.
@@ -40,13 +40,18 @@ public final class NativeBackend {
     INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
     INDArray[] outputs = {Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'c'), Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f')};
     double flops = 2.0 * m * k * n;
-    int reps = (int) Math.max(1, Math.min(100_000, 0.2 / (flops / 100e9))); // about 0.2 s at 100 GFLOP/s
+    long calls = 0;
+    long warmNanos = 0;
     for (INDArray c : outputs) {
       long warm = System.nanoTime();
       while (System.nanoTime() - warm < 250_000_000L) {
         Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        calls++;
       }
+      warmNanos += System.nanoTime() - warm;
     }
+    // about 0.1 s per timing at the warm-up's pace (small products are bound by the per-call cost, not the FLOPs)
+    int reps = (int) Math.max(1, Math.min(100_000, calls * 0.1e9 / warmNanos));
     double best = 0;
     for (int t = 0; t < trials; t++) {
       for (INDArray c : outputs) {
