@@ -44,14 +44,9 @@ class FastConvolutionsTest {
     DataType dtype = DataType.valueOf(type);
     for (String[] sets : CASES) {
       LatentSparkConfig cfg = TestData.config(sets);
-      MultiLayerConfiguration ours = NetworkFactory.build(cfg);
-      ours.setDataType(dtype);
-      MultiLayerConfiguration theirs = dl4jLayers(ours);
-      theirs.setDataType(dtype);
-      MultiLayerNetwork a = new MultiLayerNetwork(ours);
-      a.init();
-      MultiLayerNetwork b = new MultiLayerNetwork(theirs);
-      b.init();
+      MultiLayerNetwork[] nets = SameAsDl4j.pair(cfg, FastConvolutionsTest::dl4jLayers, dtype);
+      MultiLayerNetwork a = nets[0];
+      MultiLayerNetwork b = nets[1];
       String what = type + " " + List.of(sets);
       if (dtype == DataType.FLOAT) {
         boolean helper = false;
@@ -77,13 +72,9 @@ class FastConvolutionsTest {
   void trainingFollowsDl4jsLayersIterationAfterIteration() {
     LatentSparkConfig cfg = TestData.config("model.type=conv-denoising", "model.corruption.type=gaussian", "model.corruption.amount=0.1",
         "model.conv.channels=[8,16]");
-    MultiLayerConfiguration ours = NetworkFactory.build(cfg);
-    MultiLayerNetwork a = new MultiLayerNetwork(ours);
-    a.init();
-    MultiLayerNetwork b = new MultiLayerNetwork(dl4jLayers(ours));
-    b.init();
+    MultiLayerNetwork[] nets = SameAsDl4j.pair(cfg, FastConvolutionsTest::dl4jLayers, DataType.FLOAT);
     Nd4j.getRandom().setSeed(5);
     INDArray x = Nd4j.rand(DataType.FLOAT, 16, cfg.data().inputSize());
-    SameAsDl4j.assertTrainAlike(a, b, new org.nd4j.linalg.dataset.DataSet(x, x), 20, 1e-4, 1e-3, "conv-denoising");
+    SameAsDl4j.assertTrainAlike(nets[0], nets[1], new org.nd4j.linalg.dataset.DataSet(x, x), 20, 1e-4, 1e-3, "conv-denoising");
   }
 }

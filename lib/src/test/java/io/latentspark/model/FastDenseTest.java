@@ -50,14 +50,9 @@ class FastDenseTest {
     boolean small = false;
     for (String[] sets : CASES) {
       LatentSparkConfig cfg = TestData.config(sets);
-      MultiLayerConfiguration ours = NetworkFactory.build(cfg);
-      ours.setDataType(dtype);
-      MultiLayerConfiguration theirs = dl4jLayers(ours);
-      theirs.setDataType(dtype);
-      MultiLayerNetwork a = new MultiLayerNetwork(ours);
-      a.init();
-      MultiLayerNetwork b = new MultiLayerNetwork(theirs);
-      b.init();
+      MultiLayerNetwork[] nets = SameAsDl4j.pair(cfg, FastDenseTest::dl4jLayers, dtype);
+      MultiLayerNetwork a = nets[0];
+      MultiLayerNetwork b = nets[1];
       String what = type + " " + List.of(sets);
       int fast = 0;
       for (Layer l : a.getLayers()) {
@@ -85,16 +80,9 @@ class FastDenseTest {
   @ValueSource(strings = {"dense", "denoising", "vae"})
   void trainingFollowsDl4jsLayersIterationAfterIteration(String type) {
     LatentSparkConfig cfg = TestData.config("model.type=" + type);
-    MultiLayerConfiguration ours = NetworkFactory.build(cfg);
-    ours.setDataType(DataType.DOUBLE);
-    MultiLayerConfiguration theirs = dl4jLayers(ours);
-    theirs.setDataType(DataType.DOUBLE);
-    MultiLayerNetwork a = new MultiLayerNetwork(ours);
-    a.init();
-    MultiLayerNetwork b = new MultiLayerNetwork(theirs);
-    b.init();
+    MultiLayerNetwork[] nets = SameAsDl4j.pair(cfg, FastDenseTest::dl4jLayers, DataType.DOUBLE);
     Nd4j.getRandom().setSeed(5);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 24, cfg.data().inputSize());
-    SameAsDl4j.assertTrainAlike(a, b, new DataSet(x, x), 30, 1e-9, 1e-9, type);
+    SameAsDl4j.assertTrainAlike(nets[0], nets[1], new DataSet(x, x), 30, 1e-9, 1e-9, type);
   }
 }

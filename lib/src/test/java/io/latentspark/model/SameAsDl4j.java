@@ -3,7 +3,10 @@ package io.latentspark.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latentspark.config.LatentSparkConfig;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,6 +19,22 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class SameAsDl4j {
   private SameAsDl4j() {}
+
+  /**
+   * {ours, theirs}: {@code cfg}'s network in {@code dtype}, and the same network with DL4J's layers ({@code toDl4j}
+   * renames LatentSpark's layer classes in its JSON), both initialised.
+   */
+  static MultiLayerNetwork[] pair(LatentSparkConfig cfg, UnaryOperator<MultiLayerConfiguration> toDl4j, DataType dtype) {
+    MultiLayerConfiguration ours = NetworkFactory.build(cfg);
+    ours.setDataType(dtype);
+    MultiLayerConfiguration theirs = toDl4j.apply(ours);
+    theirs.setDataType(dtype);
+    MultiLayerNetwork a = new MultiLayerNetwork(ours);
+    a.init();
+    MultiLayerNetwork b = new MultiLayerNetwork(theirs);
+    b.init();
+    return new MultiLayerNetwork[] {a, b};
+  }
 
   /**
    * With the same random parameters (no zero biases: every term of every gradient matters), {@code ours} and
