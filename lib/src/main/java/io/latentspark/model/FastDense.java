@@ -102,11 +102,12 @@ public final class FastDense {
     return weights.length() >= LARGE;
   }
 
-  /** input x W into a new activations array (bias not added). */
-  private static INDArray product(INDArray input, INDArray weights, LayerWorkspaceMgr mgr) {
+  /** input x W (+ bias, unless null) into a new activations array: both layers' pre-activations before masking. */
+  private static INDArray affine(INDArray input, INDArray weights, INDArray bias, LayerWorkspaceMgr mgr) {
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(), new long[] {input.size(0), weights.size(1)},
         large(weights) ? 'c' : 'f');
-    return Nd4j.gemm(input, weights, out, false, false, 1.0, 0.0);
+    Nd4j.gemm(input, weights, out, false, false, 1.0, 0.0);
+    return bias == null ? out : out.addiRowVector(bias);
   }
 
   /** dL/dinput = delta x W^T, into a new activation-gradient array. */
@@ -165,10 +166,7 @@ public final class FastDense {
       applyDropOutIfNecessary(training, workspaceMgr);
       INDArray weights = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
       INDArray bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr);
-      INDArray ret = product(input.castTo(dataType), weights, workspaceMgr);
-      if (hasBias()) {
-        ret.addiRowVector(bias);
-      }
+      INDArray ret = affine(input.castTo(dataType), weights, hasBias() ? bias : null, workspaceMgr);
       if (maskArray != null) {
         applyMask(ret);
       }
@@ -249,10 +247,7 @@ public final class FastDense {
       applyDropOutIfNecessary(training, workspaceMgr);
       INDArray weights = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
       INDArray bias = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr);
-      INDArray ret = product(input.castTo(dataType), weights, workspaceMgr);
-      if (hasBias()) {
-        ret.addiRowVector(bias);
-      }
+      INDArray ret = affine(input.castTo(dataType), weights, hasBias() ? bias : null, workspaceMgr);
       if (maskArray != null) {
         applyMask(ret);
       }
