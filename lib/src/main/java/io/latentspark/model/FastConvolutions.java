@@ -18,10 +18,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DL4J's strided convolution and transposed convolution layers (the same configuration, parameters and functions),
@@ -32,10 +29,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       moved to {@code org.nd4j.linalg.cpu.nativecpu.bindings}: the lookup always fails, and the layer runs its Java
  *       im2col path. {@link Convolution} installs that helper (which runs libnd4j's {@code conv2d}/{@code conv2d_bp}).</li>
  *   <li>{@code Deconvolution2DLayer} calls libnd4j's {@code deconv2d}/{@code deconv2d_bp} with "same" padding, which
- *       libnd4j's oneDNN implementation does not take, so the generic col2im code runs. {@link Deconvolution} calls
- *       them with no padding (oneDNN takes that) into the full {@code s*(in-1)+k} output and crops the same-mode
- *       window, whose top-left offset is libnd4j's own same-mode padding {@code (k-s)/2}; its backward pass embeds the
- *       gradient in that window of zeros.</li>
+ *       libnd4j's oneDNN implementation does not take, so the generic col2im code runs (1.1 GFLOP/s for a 32 -> 1
+ *       channel layer). {@link Deconvolution} runs {@link TransposedConvolution}: one matrix product over the whole
+ *       minibatch and a scatter into the "same" window, whose top-left offset is libnd4j's own same-mode padding
+ *       {@code (k-s)/2} of the full {@code s*(in-1)+k} output.</li>
  * </ul>
  * Both fall back to DL4J's own code for anything else (double precision - the gradient checks -, other padding
  * modes, dilation, NHWC). {@code FastConvolutionsTest} checks outputs and gradients against DL4J's layers.
@@ -62,7 +59,7 @@ public final class FastConvolutions {
     }
   }
 
-  /** Configuration of a transposed convolution layer whose float passes run libnd4j's oneDNN deconv2d. */
+  /** Configuration of a transposed convolution layer whose float passes run {@link TransposedConvolution}. */
   public static final class Deconvolution extends Deconvolution2D {
     private static final long serialVersionUID = 1L;
 
@@ -125,6 +122,7 @@ public final class FastConvolutions {
 
   static final class DeconvolutionImpl extends Deconvolution2DLayer {
     private final KeptPreActivations kept = new KeptPreActivations();
+    private final TransposedConvolution passes = new TransposedConvolution();
 
     DeconvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
       super(conf, dataType);
@@ -136,25 +134,12 @@ public final class FastConvolutions {
       super.setInput(input, workspaceMgr);
     }
 
-    /** The full-output geometry of one call: crop offsets and sizes. */
-    private record Window(int kH, int kW, int sH, int sW, long fullH, long fullW, long outH, long outW, int top, int left) {
-      INDArrayIndex[] index() {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + outH),
-            NDArrayIndex.interval(left, left + outW)};
-      }
-
-      int[] args() {
-        // kH, kW, sH, sW, pH, pW, dH, dW, same mode (0: explicit padding, here none), data format (0: NCHW)
-        return new int[] {kH, kW, sH, sW, 0, 0, 1, 1, 0, 0};
-      }
-    }
-
-    private Window window(INDArray weights) {
+    /** The geometry of this layer's passes over the current input, or null when they run DL4J's code. */
+    private TransposedConvolution.Geometry geometry(INDArray weights) {
       ConvolutionLayer c = layerConf();
-      boolean fast = input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT
-          && weights.dataType() == DataType.FLOAT && convolutionMode == ConvolutionMode.Same
-          && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
-          && input.size(1) == weights.size(0) && c.getKernelSize()[0] >= c.getStride()[0]
+      boolean fast = input != null && input.rank() == 4 && TransposedConvolution.takes(input, weights)
+          && convolutionMode == ConvolutionMode.Same && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getDilation()[0] == 1
+          && c.getDilation()[1] == 1 && input.size(1) == weights.size(0) && c.getKernelSize()[0] >= c.getStride()[0]
           && c.getKernelSize()[1] >= c.getStride()[1];
       if (!fast) {
         return null;
@@ -163,31 +148,25 @@ public final class FastConvolutions {
       int kW = c.getKernelSize()[1];
       int sH = c.getStride()[0];
       int sW = c.getStride()[1];
-      long inH = input.size(2);
-      long inW = input.size(3);
-      return new Window(kH, kW, sH, sW, sH * (inH - 1) + kH, sW * (inW - 1) + kW, sH * inH, sW * inW, (kH - sH) / 2,
-          (kW - sW) / 2);
+      int inH = (int) input.size(2);
+      int inW = (int) input.size(3);
+      // DL4J's "same" transposed convolution: the full output s (in - 1) + k cropped to s in, (k - s) / 2 from the top left
+      TransposedConvolution.Geometry g = new TransposedConvolution.Geometry((int) input.size(0), (int) input.size(1), inH, inW,
+          (int) weights.size(1), kH, kW, sH, sW, (kH - sH) / 2, (kW - sW) / 2, sH * inH, sW * inW);
+      return g.fits() ? g : null;
     }
 
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
       INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-      Window w = window(weights);
-      if (w == null) {
+      TransposedConvolution.Geometry g = geometry(weights);
+      if (g == null) {
         return super.preOutput(training, forBackprop, workspaceMgr);
       }
-      long batch = input.size(0);
-      long outDepth = weights.size(1);
-      INDArray full = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
-          new long[] {batch, outDepth, w.fullH(), w.fullW()}, 'c');
-      INDArray permuted = weights.permute(2, 3, 1, 0);
-      INDArray[] in = layerConf().hasBias()
-          ? new INDArray[] {input, permuted, getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
-          : new INDArray[] {input, permuted};
-      Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(in).addOutputs(full).addIntegerArguments(w.args()).build());
       INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-          new long[] {batch, outDepth, w.outH(), w.outW()}, 'c');
-      out.assign(full.get(w.index()));
+          new long[] {g.batch(), g.outC(), g.outH(), g.outW()}, 'c');
+      INDArray bias = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
+      passes.forward(g, input, weights, bias, out, workspaceMgr);
       if (training && !forBackprop) {
         kept.keep(out, input); // activate's call: backprop takes these instead of a second transposed convolution
       } else if (!forBackprop) {
@@ -200,32 +179,21 @@ public final class FastConvolutions {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
       assertInputSet(true);
       INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-      Window w = window(weights);
-      if (w == null || epsilon.dataType() != DataType.FLOAT) {
+      TransposedConvolution.Geometry g = geometry(weights);
+      INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+      if (g == null || epsilon.dataType() != DataType.FLOAT || !TransposedConvolution.dense(weightGrad)) {
         return super.backpropGradient(epsilon, workspaceMgr);
       }
-      long batch = input.size(0);
       INDArray z = kept.take(input);
       if (z == null) {
         z = preOutput4d(true, true, workspaceMgr).getFirst();
       }
       INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-      INDArray gradFull = workspaceMgr.create(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-          new long[] {batch, weights.size(1), w.fullH(), w.fullW()}, 'c');
-      gradFull.get(w.index()).assign(delta);
-      INDArray epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-          new long[] {batch, weights.size(0), input.size(2), input.size(3)}, 'c');
-      INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-      INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+      INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+          new long[] {g.batch(), g.inC(), g.inH(), g.inW()}, 'c');
       boolean bias = layerConf().hasBias();
-      INDArray permuted = weights.permute(2, 3, 1, 0);
-      INDArray[] in = bias
-          ? new INDArray[] {input, permuted, getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr), gradFull}
-          : new INDArray[] {input, permuted, gradFull};
-      INDArray[] out = bias
-          ? new INDArray[] {epsNext, weightGrad.permute(2, 3, 1, 0), biasGrad}
-          : new INDArray[] {epsNext, weightGrad.permute(2, 3, 1, 0)};
-      Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(in).addOutputs(out).addIntegerArguments(w.args()).build());
+      INDArray biasGrad = bias ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+      passes.backward(g, input, weights, delta, epsNext, weightGrad, biasGrad, workspaceMgr);
       Gradient gradient = new DefaultGradient();
       if (bias) {
         gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
