@@ -40,7 +40,7 @@ final class TransposedConvolution {
       return outC * kH * kW;
     }
 
-    /** The input rows ix with 0 <= ix·sW + kx − left < outW: [first, end). */
+    /** The input columns ix with 0 <= ix·sW + kx − left < outW: [first, end); firstY/endY likewise for the rows iy. */
     int firstX(int kx) {
       return Math.max(0, ceilDiv(left - kx, sW));
     }
