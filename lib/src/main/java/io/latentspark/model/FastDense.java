@@ -126,8 +126,9 @@ public final class FastDense {
     }
   }
 
-  static final class DenseImpl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+  static final class DenseImpl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer implements TrainingNetwork.FirstLayer {
     private final KeptPreActivations kept = new KeptPreActivations();
+    private boolean inputGradientUnused;
 
     DenseImpl(NeuralNetConfiguration conf, DataType dataType) {
       super(conf, dataType);
@@ -196,18 +197,28 @@ public final class FastDense {
         ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
       }
       INDArray weights = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-      INDArray epsilonNext = inputGradient(delta, weights, workspaceMgr);
+      INDArray epsilonNext = inputGradientUnused ? null : inputGradient(delta, weights, workspaceMgr);
       INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
       weightGradient(input.castTo(weightGrad.dataType()), delta, weightGrad);
       ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
       weightNoiseParams.clear();
-      return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
+      return new Pair<>(ret, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
+    }
+
+    @Override
+    public void inputGradientUnused(boolean unused) {
+      inputGradientUnused = unused;
     }
   }
 
   static final class OutputImpl extends org.deeplearning4j.nn.layers.OutputLayer {
     private final KeptPreActivations kept = new KeptPreActivations();
+    private final SigmoidSquaredError fused = new SigmoidSquaredError();
     private boolean scoring;
+    /** The sum of squared errors of the last fused backward pass, and the input and labels it was computed from. */
+    private double fusedSum;
+    private INDArray fusedInput;
+    private INDArray fusedLabels;
 
     OutputImpl(NeuralNetConfiguration conf, DataType dataType) {
       super(conf, dataType);
@@ -216,12 +227,25 @@ public final class FastDense {
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
       kept.clear();
+      fusedInput = null;
       super.setInput(input, workspaceMgr);
     }
 
     /** The networks score right after backprop, with the same input and parameters: backprop's pre-activations serve. */
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+      boolean fusedScore = training && fusedInput != null && fusedInput == input && fusedLabels == labels;
+      fusedInput = null;
+      fusedLabels = null;
+      if (fusedScore) { // BaseOutputLayer.computeScore with LossMSE's score (not averaged, divided by nOut)
+        kept.clear();
+        double score = fusedSum / labels.size(1);
+        if (conf().isMiniBatch()) {
+          score /= getInputMiniBatchSize();
+        }
+        this.score = score + fullNetRegTerm;
+        return this.score;
+      }
       scoring = training;
       try {
         return super.computeScore(fullNetRegTerm, training, workspaceMgr);
@@ -263,10 +287,19 @@ public final class FastDense {
       }
       assertInputSet(true);
       kept.clear();
+      fusedInput = null;
       INDArray preOut = preOutput2d(true, workspaceMgr);
-      kept.keep(preOut, input); // before the loss's gradient, which may overwrite preOut
       INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
-      INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(), maskArray);
+      INDArray delta;
+      if (SigmoidSquaredError.applies(layerConf(), preOut, labels2d, maskArray)) {
+        fusedSum = fused.gradientInPlace(preOut, labels2d); // the score that follows takes this sum
+        fusedInput = input;
+        fusedLabels = labels;
+        delta = preOut;
+      } else {
+        kept.keep(preOut, input); // before the loss's gradient, which may overwrite preOut
+        delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(), maskArray);
+      }
       Gradient gradient = new DefaultGradient();
       INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
       weightGradient(input.castTo(weightGrad.dataType()), delta, weightGrad);

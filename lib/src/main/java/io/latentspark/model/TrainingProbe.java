@@ -35,9 +35,9 @@ public final class TrainingProbe {
     MultiLayerConfiguration dl4j = MultiLayerConfiguration.fromJson(ours.toJson()
         .replace("\"io.latentspark.model.FastActivations$Relu\"", "\"org.nd4j.linalg.activations.impl.ActivationReLU\"")
         .replace("\"io.latentspark.model.FastActivations$Sigmoid\"", "\"org.nd4j.linalg.activations.impl.ActivationSigmoid\""));
-    MultiLayerNetwork a = new MultiLayerNetwork(ours);
+    MultiLayerNetwork a = new TrainingNetwork(ours);
     a.init();
-    MultiLayerNetwork b = new MultiLayerNetwork(dl4j);
+    MultiLayerNetwork b = new TrainingNetwork(dl4j);
     b.init();
     INDArray x = Nd4j.rand(DataType.FLOAT, batch, cfg.data().inputSize());
     DataSet ds = new DataSet(x, x);

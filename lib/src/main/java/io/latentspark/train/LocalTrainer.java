@@ -5,6 +5,7 @@ import io.latentspark.model.AutoencoderModel;
 import io.latentspark.model.EpochStats;
 import io.latentspark.model.InputNormalizer;
 import io.latentspark.model.NetworkFactory;
+import io.latentspark.model.TrainingNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -39,7 +40,7 @@ public final class LocalTrainer implements Trainer<List<float[]>> {
     String inputPath = run.inputPath();
     InputNormalizer normalizer = InputNormalizer.unit();
     int inputSize = cfg.data().inputSize();
-    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.build(cfg));
+    MultiLayerNetwork net = new TrainingNetwork(NetworkFactory.build(cfg));
     net.init();
     int bs = cfg.train().batchSizePerWorker();
     Batches.Maker maker = Batches.maker(cfg.model().spec(), cfg.data().shape());

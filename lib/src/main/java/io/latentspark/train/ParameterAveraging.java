@@ -2,6 +2,7 @@ package io.latentspark.train;
 
 import io.latentspark.data.ImageSchema;
 import io.latentspark.model.InputNormalizer;
+import io.latentspark.model.TrainingNetwork;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -508,7 +509,7 @@ final class ParameterAveraging implements TrainingEngine {
           return IDLE.pop();
         }
       }
-      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+      MultiLayerNetwork net = new TrainingNetwork(MultiLayerConfiguration.fromJson(json));
       net.init();
       return new Worker(net);
     }
