@@ -66,7 +66,7 @@ public final class BatchEncoder {
     // one flat, normalised input array; results leave ND4J as bulk copies (INDArray.toFloatMatrix copied row by row
     // through views: 20-30 ms for 256 x 784 floats, against 2 ms for data().asFloat() and a split here)
     float[] flat = flatten(pixels, inputSize);
-    INDArray input = Nd4j.create(normalizer.apply(flat, inputSize), new long[] {n, inputSize}, 'c');
+    INDArray input = io.latentspark.model.HostArrays.rowMajor(normalizer.apply(flat, inputSize), n, inputSize);
     if (corruption != null) {
       corruption.corrupt(input, input);
       corruption.clear();

@@ -1,6 +1,7 @@
 package io.latentspark.train;
 
 import io.latentspark.data.ImageSchema;
+import io.latentspark.model.HostArrays;
 import io.latentspark.model.InputNormalizer;
 import io.latentspark.model.TrainingNetwork;
 import java.io.Serializable;
@@ -229,10 +230,10 @@ final class ParameterAveraging implements TrainingEngine {
 
   /** Sets the network's parameters, updater state and counters to a round's (before fitting, or after averaging). */
   private static void load(MultiLayerNetwork net, float[] params, float[] updater, int iteration, int epoch) {
-    net.params().assign(Nd4j.create(params, net.params().shape()));
+    HostArrays.copyInto(net.params(), params); // no temporary arrays: ND4J allocates those outside workspaces, slowly
     INDArray state = net.getUpdater(true).getStateViewArray();
     if (state != null) {
-      state.assign(Nd4j.create(updater, state.shape()));
+      HostArrays.copyInto(state, updater);
     }
     net.setIterationCount(iteration);
     net.setEpochCount(epoch - 1);
@@ -528,7 +529,7 @@ final class ParameterAveraging implements TrainingEngine {
     INDArray input(float[] block, int inputSize) {
       int rows = block.length / inputSize;
       INDArray x = inputs.computeIfAbsent(rows, r -> Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, r, inputSize));
-      x.data().setData(block);
+      HostArrays.copyInto(x, block);
       return x;
     }
   }
