@@ -11,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Times one training iteration (forward, backward, update) of a config's network on one in-memory minibatch in this
  * JVM, with the ND4J thread count given: the per-core cost that bounds every engine. Also times the same network
- * with DL4J's own ReLU and sigmoid, so that the effect of {@link FastActivations} is measured side by side in one
- * run (interleaved trials, best of each).
+ * with DL4J's own ReLU and sigmoid, so that the effect of {@link FastActivations} - and of the sigmoid output's fused
+ * loss ({@link SigmoidSquaredError}), which needs LatentSpark's sigmoid - is measured side by side in one run
+ * (interleaved trials, best of each). Both are {@link TrainingNetwork}s, as the training engines' networks are.
  */
 public final class TrainingProbe {
   private TrainingProbe() {}
