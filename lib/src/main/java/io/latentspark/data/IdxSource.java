@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -222,6 +223,7 @@ final class IdxSource implements ImageSource {
     float[] scratch = new float[raw.length];
     // one row and one pixel array serve every image: Spark copies each row out (into its UnsafeRow) before the next
     UnsafeArrayData pixels = UnsafeArrayData.fromPrimitiveArray(new float[h * w * c]);
+    long pixelsOffset = pixels.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(h * w * c);
     Object[] values = new Object[5];
     values[4] = pixels;
     GenericInternalRow row = new GenericInternalRow(values);
@@ -252,12 +254,11 @@ final class IdxSource implements ImageSource {
           throw new UncheckedIOException(e);
         }
         for (int k = 0; k < raw.length; k++) {
-          scratch[k] = (raw[k] & 0xFF) / 255f;
+          scratch[k] = UNIT[raw[k] & 0xFF];
         }
         float[] px = new Pixels(1, images.rows, images.cols, scratch).toChannels(c).resize(h, w).data();
-        for (int k = 0; k < px.length; k++) {
-          pixels.setFloat(k, px[k]);
-        }
+        // one bulk copy into the array's values (setFloat per pixel was a fifth of the read -> encode -> Parquet path)
+        Platform.copyMemory(px, Platform.FLOAT_ARRAY_OFFSET, pixels.getBaseObject(), pixelsOffset, (long) px.length * Float.BYTES);
         String id = id(part.prefix(), i);
         values[0] = UTF8String.fromString(id);
         values[1] = UTF8String.concat(file, UTF8String.fromString(Integer.toString(i)));
@@ -267,6 +268,15 @@ final class IdxSource implements ImageSource {
         return row;
       }
     };
+  }
+
+  /** A pixel byte's value in [0, 1]: {@code UNIT[b] == b / 255f}, looked up rather than divided. */
+  private static final float[] UNIT = new float[256];
+
+  static {
+    for (int b = 0; b < UNIT.length; b++) {
+      UNIT[b] = b / 255f;
+    }
   }
 
   /** {@code prefix-NNNNN}: the image's index zero-padded to five digits (String.format was a tenth of the load's time). */

@@ -31,6 +31,20 @@ public final class ImageSources {
    * {@link LoadedImages#quarantine()}.
    */
   public static LoadedImages load(SparkSession spark, DataConfig cfg, long seed) {
+    return load(spark, cfg, seed, false);
+  }
+
+  /**
+   * The configured dataset for a run that reads its images once (encode). A source that decodes no files (IDX,
+   * synthetic) is then streamed from the source whatever {@code data.cache} says: keeping it would only cost, since
+   * Spark builds a cache in a job of its own, a whole pass over the data, before the one pass that uses it. Sources
+   * that decode files are kept as {@code data.cache} says, as in {@link #load}: their bad-input policy reads them twice.
+   */
+  public static LoadedImages loadOnce(SparkSession spark, DataConfig cfg, long seed) {
+    return load(spark, cfg, seed, true);
+  }
+
+  private static LoadedImages load(SparkSession spark, DataConfig cfg, long seed, boolean onePass) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = cfg.partitions() > 0 ? cfg.partitions() : jsc.defaultParallelism();
     StorageLevel level = storageLevel(cfg);
@@ -41,6 +55,9 @@ public final class ImageSources {
     }
     Dataset<Row> images = read;
     images = limit(images, cfg, seed, partitions);
+    if (onePass) {
+      level = null;
+    }
     if (level != null) {
       images = images.persist(level);
     }

@@ -221,8 +221,10 @@ public final class Benchmark {
   }
 
   /**
-   * Rows per second of the whole encode path on Spark: the dataset read and decoded afresh from data.path, encoded,
-   * and written as a Parquet feature table (to a temporary local directory, deleted afterwards).
+   * Rows per second of the whole encode path on Spark, as the {@code encode} command runs it
+   * ({@link Pipeline#encode}): the dataset read and decoded afresh from data.path, encoded, written as a Parquet
+   * feature table (to a temporary local directory, deleted afterwards), its rows counted against the images encoded
+   * and its mean errors by split read back.
    */
   static double encodeToParquet(SparkSession spark, LatentSparkConfig cfg, FeatureEncoder engine) {
     java.nio.file.Path tmp;
@@ -231,14 +233,12 @@ public final class Benchmark {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Cannot create a temporary directory for the encoding benchmark", e);
     }
-    String dir = tmp.resolve("features").toUri().toString();
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     long start = System.nanoTime();
-    LoadedImages fresh = io.latentspark.data.ImageSources.load(spark, cfg.data(), cfg.seed());
+    LoadedImages fresh = io.latentspark.data.ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
     try {
-      SparkEncoder.write(SparkEncoder.encode(spark, engine, fresh.images(), cfg.encode().batchSize()), dir, conf, false);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return spark.read().parquet(dir).count() / seconds;
+      Pipeline.EncodeResult written = Pipeline.encode(spark, cfg, engine, fresh, new io.latentspark.config.RunLayout(tmp.toUri().toString()), false);
+      return written.rowsWritten() / ((System.nanoTime() - start) / 1e9);
     } finally {
       fresh.unpersist();
       io.latentspark.util.Outputs.abort(new org.apache.hadoop.fs.Path(tmp.toUri()), conf);

@@ -98,7 +98,7 @@ public final class Pipeline {
     Outputs.checkWritable(new Path(out.features()), conf, overwrite);
     AutoencoderModel model = AutoencoderModel.load(modelDir, conf);
     checkShape(cfg, model, modelDir);
-    LoadedImages loaded = loadImages(spark, cfg);
+    LoadedImages loaded = ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
     try {
       return encode(spark, cfg, model, loaded, out, overwrite);
     } finally {
@@ -124,7 +124,7 @@ public final class Pipeline {
     byte[] decoder = decoderFile == null ? null : readOnnx(decoderFile, conf);
     var engine = io.latentspark.encode.OnnxFeatures.foreign(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()),
         encoderFile, encoder, decoderFile, decoder, cfg.data().shape(), cfg.encode());
-    LoadedImages loaded = loadImages(spark, cfg);
+    LoadedImages loaded = ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
     try {
       return encode(spark, cfg, engine, loaded, out, overwrite);
     } finally {
@@ -150,7 +150,6 @@ public final class Pipeline {
   static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, io.latentspark.encode.FeatureEncoder engine, LoadedImages loaded,
       RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    long good = loaded.images().count();
     long quarantined = 0;
     if (cfg.data().skipBadInput()) {
       SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
@@ -159,11 +158,15 @@ public final class Pipeline {
         LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
       }
     }
-    if (good == 0) {
+    if (loaded.images().isEmpty()) {
       throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
           + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
     }
-    SparkEncoder.write(SparkEncoder.encode(spark, engine, loaded.images(), cfg.encode().batchSize()), out.features(), conf, overwrite);
+    // one pass: the images are counted while they are encoded (not by a count of their own, a whole read of the input)
+    org.apache.spark.util.LongAccumulator encoded = spark.sparkContext().longAccumulator("images encoded");
+    SparkEncoder.write(SparkEncoder.encode(spark, engine, loaded.images(), cfg.encode().batchSize(), encoded), out.features(), conf,
+        overwrite);
+    long good = encoded.value();
     Dataset<Row> written = spark.read().parquet(out.features());
     long rowsWritten = written.count();
     if (rowsWritten != good) {

@@ -80,6 +80,75 @@ class EncodeExportTest extends SparkTestBase {
     assertTrue(again.getMessage().contains("already exists"));
   }
 
+  /**
+   * The encode command's one pass: a source that decodes no files is not kept, and the images are counted as they are
+   * encoded, each once.
+   */
+  @Test
+  void encodingCountsEachImageOnce(@TempDir Path dir) {
+    io.latentspark.data.LoadedImages once = ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
+    io.latentspark.data.LoadedImages kept = ImageSources.load(spark, cfg.data(), cfg.seed());
+    try {
+      assertEquals(org.apache.spark.storage.StorageLevel.NONE(), once.images().storageLevel(), "streamed, not kept");
+      assertTrue(once.cached() == null);
+      assertFalse(kept.images().storageLevel().equals(org.apache.spark.storage.StorageLevel.NONE()), "load keeps it as data.cache says");
+    } finally {
+      kept.unpersist();
+    }
+    org.apache.spark.util.LongAccumulator encoded = spark.sparkContext().longAccumulator();
+    String out = dir.resolve("features").toString();
+    SparkEncoder.write(SparkEncoder.encode(spark, SparkEncoder.engine(spark, model, cfg.encode()), once.images().repartition(3),
+        cfg.encode().batchSize(), encoded), out, new Configuration(), false);
+    assertEquals(1200L, encoded.value());
+    assertEquals(1200L, spark.read().parquet(out).count());
+  }
+
+  /**
+   * Feature tables keep Parquet dictionaries for label and split only. An engine whose codes and errors are all zero
+   * makes the other columns as repetitive as they can be: a dictionary would be kept for them if one were written.
+   */
+  @Test
+  void featureTablesHaveDictionariesOnlyForLabelAndSplit(@TempDir Path dir) throws IOException {
+    FeatureEncoder zeros = new ZeroCodes();
+    String out = dir.resolve("features").toString();
+    SparkEncoder.write(SparkEncoder.encode(spark, zeros, images.withColumn("path", org.apache.spark.sql.functions.lit("same")), 64), out,
+        new Configuration(), false);
+    Map<String, String> encodings = new HashMap<>();
+    try (var files = Files.list(Path.of(out))) {
+      for (Path part : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(part.toUri()), new Configuration()))) {
+          for (var block : reader.getFooter().getBlocks()) {
+            for (var column : block.getColumns()) {
+              encodings.merge(column.getPath().toDotString(), column.getEncodings().toString(), (a, b) -> a + b);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(7, encodings.size(), encodings.toString());
+    encodings.forEach((column, used) -> assertEquals(column.equals("label") || column.equals("split"), used.contains("DICTIONARY"),
+        column + " " + used));
+  }
+
+  /** An engine whose codes (5) and errors are all zero. */
+  private static final class ZeroCodes implements FeatureEncoder {
+    @Override
+    public Batch open() {
+      return px -> new BatchEncoder.Result(new float[px.size()][5], new double[px.size()], new double[px.size()], null, null, null);
+    }
+
+    @Override
+    public boolean logVar() {
+      return false;
+    }
+
+    @Override
+    public boolean errorMap() {
+      return false;
+    }
+  }
+
   @Test
   void exportFilesParseBackAndAreStratified(@TempDir Path dir) throws IOException {
     String featuresDir = dir.resolve("features").toString();
