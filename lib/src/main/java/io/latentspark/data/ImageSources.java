@@ -55,13 +55,11 @@ public final class ImageSources {
     }
     Dataset<Row> images = read;
     images = limit(images, cfg, seed, partitions);
-    if (onePass) {
-      level = null;
-    }
-    if (level != null) {
+    boolean keep = level != null && !onePass;
+    if (keep) {
       images = images.persist(level);
     }
-    return new LoadedImages(images, spark.createDataFrame(List.<Row>of(), LoadedImages.QUARANTINE_SCHEMA), level != null ? images : null);
+    return new LoadedImages(images, spark.createDataFrame(List.<Row>of(), LoadedImages.QUARANTINE_SCHEMA), keep ? images : null);
   }
 
   /**

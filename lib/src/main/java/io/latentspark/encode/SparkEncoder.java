@@ -168,11 +168,8 @@ public final class SparkEncoder {
     // Parquet's dictionaries pay only for label and split: id and path are unique per row and a network's codes and
     // errors nearly so, and a dictionary of them only costs (every value hashed into a dictionary that is abandoned
     // once full: a quarter of an encode task's time went there)
-    Outputs.writeAtomically(new Path(dir), conf, overwrite, staging -> features.write().mode(SaveMode.ErrorIfExists)
-        .option(DICTIONARY, "false")
-        .option(DICTIONARY + "#" + ImageSchema.LABEL, "true")
-        .option(DICTIONARY + "#" + ImageSchema.SPLIT, "true")
-        .parquet(staging.toString()));
+    writeParquet(features, dir, conf, overwrite, java.util.Map.of(DICTIONARY, "false", DICTIONARY + "#" + ImageSchema.LABEL, "true",
+        DICTIONARY + "#" + ImageSchema.SPLIT, "true"));
   }
 
   /** Parquet's dictionary encoding, for all columns and (suffix {@code #column}, parquet-mr 1.12+) for one. */
@@ -180,7 +177,12 @@ public final class SparkEncoder {
 
   /** Writes any table as Parquet at {@code dir}, atomically (see {@link Outputs#writeAtomically}). */
   public static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite) {
+    writeParquet(table, dir, conf, overwrite, java.util.Map.of());
+  }
+
+  /** As {@link #writeParquet(Dataset, String, Configuration, boolean)}, with the writer's {@code options}. */
+  private static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite, java.util.Map<String, String> options) {
     Outputs.writeAtomically(new Path(dir), conf, overwrite,
-        staging -> table.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString()));
+        staging -> table.write().mode(SaveMode.ErrorIfExists).options(options).parquet(staging.toString()));
   }
 }
