@@ -175,11 +175,34 @@ public final class BatchEncoder {
   public double meanMse(List<float[]> rows, int batch) {
     double sum = 0;
     for (int i = 0; i < rows.size(); i += batch) {
-      for (double v : encode(rows.subList(i, Math.min(rows.size(), i + batch))).mse()) {
+      for (double v : mse(rows.subList(i, Math.min(rows.size(), i + batch)))) {
         sum += v;
       }
     }
     return sum / rows.size();
+  }
+
+  /**
+   * Each image's mean per-pixel squared reconstruction error (pixel space), the values {@link #encode} gives as
+   * {@code mse()}, from the network's output alone: none of the codes, cross-entropies (two logarithms a pixel) or
+   * copies of every layer's activations that {@code encode} also makes, which took most of an epoch's loss measurement.
+   */
+  public double[] mse(List<float[]> pixels) {
+    int n = pixels.size();
+    float[] flat = flatten(pixels, inputSize);
+    INDArray input = io.latentspark.model.HostArrays.rowMajor(normalizer.apply(flat, inputSize), n, inputSize);
+    float[][] recon = rows(net.output(input, false));
+    double[] mse = new double[n];
+    for (int i = 0; i < n; i++) {
+      float[] r = recon[i];
+      float[] p = pixels.get(i);
+      if (r.length != p.length) {
+        throw new IllegalStateException("A reconstruction has " + r.length + " values but its image " + p.length);
+      }
+      normalizer.invert(r);
+      mse[i] = ReconstructionErrors.meanSquared(r, p);
+    }
+    return mse;
   }
 
   /** {@code pixels} one image after another in one array; an image of another size than {@code inputSize} fails. */

@@ -48,8 +48,7 @@ public final class PartitionSums {
 
   /** As {@link #of(Dataset, NetworkSnapshot, int, int, Work)} with a snapshot already broadcast (not destroyed here). */
   public static double[] of(Dataset<Row> images, Broadcast<NetworkSnapshot> snap, int batchSize, int width, Work work) {
-    int px = images.schema().fieldIndex(ImageSchema.PIXELS);
-    List<double[]> parts = images.javaRDD().mapPartitionsWithIndex((Integer partition, Iterator<Row> it) -> {
+    List<double[]> parts = ImageSchema.pixelArrays(images).mapPartitionsWithIndex((Integer partition, Iterator<float[]> it) -> {
       double[] sums = new double[width + 1];
       if (!it.hasNext()) {
         return List.of(sums).iterator();
@@ -57,7 +56,7 @@ public final class PartitionSums {
       Step step = work.open(BatchEncoder.of(snap.value()), partition);
       List<float[]> batch = new ArrayList<>(batchSize);
       while (it.hasNext()) {
-        batch.add(ImageSchema.pixels(it.next(), px));
+        batch.add(it.next());
         if (batch.size() == batchSize || !it.hasNext()) {
           step.add(batch, sums);
           sums[width] += batch.size();

@@ -128,7 +128,7 @@ public final class SparkEncoder {
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
   public static double[] meanMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
     double[] t = PartitionSums.of(images, snap, batchSize, 1, (enc, partition) -> (px, sums) -> {
-      for (double m : enc.encode(px).mse()) {
+      for (double m : enc.mse(px)) {
         sums[0] += m;
       }
     });

@@ -15,10 +15,8 @@ public final class Normalizers {
       return InputNormalizer.unit();
     }
     int n = cfg.inputSize();
-    int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
     double[] zero = new double[2 * n + 1];
-    double[] acc = train.javaRDD().aggregate(zero, (a, row) -> {
-      float[] p = ImageSchema.pixels(row, pixelsIdx);
+    double[] acc = ImageSchema.pixelArrays(train).aggregate(zero, (a, p) -> {
       for (int i = 0; i < n; i++) {
         a[i] += p[i];
         a[n + i] += (double) p[i] * p[i];

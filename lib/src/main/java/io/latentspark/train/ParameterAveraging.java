@@ -100,9 +100,8 @@ final class ParameterAveraging implements TrainingEngine {
     long rowsPerPartition = perWorker * batchSize;
     int partitions = Math.toIntExact((count + rowsPerPartition - 1) / rowsPerPartition);
     Permutation perm = Permutation.of(count, seed);
-    int pixelsIdx = train.schema().fieldIndex(ImageSchema.PIXELS);
-    JavaRDD<float[]> batches = train.javaRDD().zipWithIndex()
-        .mapToPair(t -> new Tuple2<>(perm.apply(t._2()), ImageSchema.pixels(t._1(), pixelsIdx)))
+    JavaRDD<float[]> batches = ImageSchema.pixelArrays(train).zipWithIndex()
+        .mapToPair(t -> new Tuple2<>(perm.apply(t._2()), t._1()))
         .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, rowsPerPartition))
         .mapPartitions(rows -> Batches.grouped(rows, Tuple2::_2, batchSize, px -> Batches.block(px, normalizer, inputSize)))
         .setName("latentspark minibatches");

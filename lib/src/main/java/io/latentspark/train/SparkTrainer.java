@@ -157,9 +157,11 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
       }
       double[] spread = workerSpread(workerScores.value());
       Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, start.normalizer(), latent, cfg.data().inputSize()));
+      long measuring = System.nanoTime();
       double valMse = mse(jsc, snap, splits.validation());
       double trainMse = mse(jsc, snap, splits.trainSample());
       snap.destroy();
+      LOG.debug(String.format("epoch %d: %s and train MSE measured in %.2f s", epoch, splits.validationSplit(), (System.nanoTime() - measuring) / 1e9));
       EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, splits.validationSplit(), seconds, splits.trainCount() / seconds,
           spread[0], spread[1]);
       history.add(stats);

@@ -35,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * colour conv net), for the encoder, decoder and whole-autoencoder graphs. The networks' parameters are their
  * initial values plus seeded noise, so that every bias (and each LSTM gate block) differs from its neighbours and
  * a layout mistake cannot hide behind zeros; half the cases standardise their input (normalisation in the graph).
+ * On the same networks, DL4J's MSE-only pass ({@link BatchEncoder#mse}) equals the MSE of its full encode exactly.
  */
 class OnnxExportTest {
   static final double TOLERANCE = 1e-5;
@@ -73,7 +74,10 @@ class OnnxExportTest {
     InputNormalizer normalizer = standardize ? standardizer(images) : InputNormalizer.unit();
     AutoencoderModel model = new AutoencoderModel(net, normalizer, cfg, "test images", List.of());
     int latent = cfg.plan().latentIndex();
-    BatchEncoder.Result dl4j = new BatchEncoder(net, normalizer, latent, cfg.data().inputSize(), false).encode(images);
+    BatchEncoder dl4jEncoder = new BatchEncoder(net, normalizer, latent, cfg.data().inputSize(), false);
+    BatchEncoder.Result dl4j = dl4jEncoder.encode(images);
+    // the MSE-only pass that measures each epoch's loss gives the feature table's values exactly
+    org.junit.jupiter.api.Assertions.assertArrayEquals(dl4j.mse(), dl4jEncoder.mse(images), name + ": BatchEncoder.mse against encode's mse");
 
     OnnxExport.Graphs g = OnnxExport.graphs(model);
     int n = images.size();
