@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -48,12 +49,36 @@ public final class PartitionSums {
 
   /** As {@link #of(Dataset, NetworkSnapshot, int, int, Work)} with a snapshot already broadcast (not destroyed here). */
   public static double[] of(Dataset<Row> images, Broadcast<NetworkSnapshot> snap, int batchSize, int width, Work work) {
-    List<double[]> parts = ImageSchema.pixelArrays(images).mapPartitionsWithIndex((Integer partition, Iterator<float[]> it) -> {
-      double[] sums = new double[width + 1];
+    return ofEach(List.of(images), snap, batchSize, width, work)[0];
+  }
+
+  /**
+   * As {@link #of(Dataset, Broadcast, int, int, Work)} for each of {@code tables}, in one Spark job whose tasks are
+   * all the tables' partitions (a one-partition table no longer leaves the other cores idle for a job of its own).
+   * Returns one result per table, in order; {@code work} sees each table's own partition numbers.
+   */
+  public static double[][] ofEach(List<Dataset<Row>> tables, Broadcast<NetworkSnapshot> snap, int batchSize, int width, Work work) {
+    List<JavaRDD<float[]>> rdds = new ArrayList<>();
+    int[] first = new int[tables.size() + 1]; // the union's first partition of each table, then the union's size
+    for (int t = 0; t < tables.size(); t++) {
+      rdds.add(ImageSchema.pixelArrays(tables.get(t)));
+      first[t + 1] = first[t] + rdds.get(t).getNumPartitions();
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(tables.get(0).sparkSession().sparkContext());
+    // a union of RDDs without a partitioner lists their partitions table after table
+    @SuppressWarnings("unchecked")
+    JavaRDD<float[]> all = rdds.size() == 1 ? rdds.get(0) : jsc.union(rdds.toArray(JavaRDD[]::new));
+    List<double[]> parts = all.mapPartitionsWithIndex((Integer index, Iterator<float[]> it) -> {
+      int table = 0;
+      while (index >= first[table + 1]) {
+        table++;
+      }
+      double[] sums = new double[width + 2];
+      sums[width + 1] = table;
       if (!it.hasNext()) {
         return List.of(sums).iterator();
       }
-      Step step = work.open(BatchEncoder.of(snap.value()), partition);
+      Step step = work.open(BatchEncoder.of(snap.value()), index - first[table]);
       List<float[]> batch = new ArrayList<>(batchSize);
       while (it.hasNext()) {
         batch.add(it.next());
@@ -65,10 +90,11 @@ public final class PartitionSums {
       }
       return List.of(sums).iterator();
     }, false).collect();
-    double[] total = new double[width + 1];
+    double[][] total = new double[tables.size()][width + 1];
     for (double[] p : parts) {
+      double[] t = total[(int) p[width + 1]];
       for (int i = 0; i <= width; i++) {
-        total[i] += p[i];
+        t[i] += p[i];
       }
     }
     return total;

@@ -127,12 +127,12 @@ public final class SparkEncoder {
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
   public static double[] meanMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
-    double[] t = PartitionSums.of(images, snap, batchSize, 1, (enc, partition) -> (px, sums) -> {
-      for (double m : enc.mse(px)) {
-        sums[0] += m;
-      }
-    });
-    return new double[] {t[1] == 0 ? Double.NaN : t[0] / t[1], t[1]};
+    return meanAndCount(PartitionSums.of(images, snap, batchSize, 1, MSE));
+  }
+
+  /** {@link #meanMse} of each of {@code tables} (mean, count), computed in one Spark job. */
+  public static double[][] meanMse(Broadcast<NetworkSnapshot> snap, List<Dataset<Row>> tables, int batchSize) {
+    return meansAndCounts(PartitionSums.ofEach(tables, snap, batchSize, 1, MSE));
   }
 
   /**
@@ -143,7 +143,25 @@ public final class SparkEncoder {
    */
   public static double[] meanMissingMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize,
       List<PixelMask> masks, int channels, long seed) {
-    double[] t = PartitionSums.of(images, snap, batchSize, 1, (enc, partition) -> {
+    return meanAndCount(PartitionSums.of(images, snap, batchSize, 1, missingMse(masks, channels, seed)));
+  }
+
+  /** {@link #meanMissingMse} of each of {@code tables} (mean, count; each table's masks as when measured alone), in one Spark job. */
+  public static double[][] meanMissingMse(Broadcast<NetworkSnapshot> snap, List<Dataset<Row>> tables, int batchSize,
+      List<PixelMask> masks, int channels, long seed) {
+    return meansAndCounts(PartitionSums.ofEach(tables, snap, batchSize, 1, missingMse(masks, channels, seed)));
+  }
+
+  /** Sums each image's mean squared reconstruction error. */
+  private static final PartitionSums.Work MSE = (enc, partition) -> (px, sums) -> {
+    for (double m : enc.mse(px)) {
+      sums[0] += m;
+    }
+  };
+
+  /** Sums each image's mean squared error over the pixels its mask (drawn from seed and partition) hides. */
+  private static PartitionSums.Work missingMse(List<PixelMask> masks, int channels, long seed) {
+    return (enc, partition) -> {
       java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 31 + partition);
       return (px, sums) -> {
         List<boolean[]> missing = new java.util.ArrayList<>(px.size());
@@ -155,8 +173,19 @@ public final class SparkEncoder {
           sums[0] += BatchEncoder.missingMse(filled[i], px.get(i), missing.get(i));
         }
       };
-    });
+    };
+  }
+
+  private static double[] meanAndCount(double[] t) {
     return new double[] {t[1] == 0 ? Double.NaN : t[0] / t[1], t[1]};
+  }
+
+  private static double[][] meansAndCounts(double[][] t) {
+    double[][] out = new double[t.length][];
+    for (int i = 0; i < t.length; i++) {
+      out[i] = meanAndCount(t[i]);
+    }
+    return out;
   }
 
   /**

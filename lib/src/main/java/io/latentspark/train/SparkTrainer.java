@@ -158,8 +158,9 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
       double[] spread = workerSpread(workerScores.value());
       Broadcast<NetworkSnapshot> snap = jsc.broadcast(NetworkSnapshot.of(current, start.normalizer(), latent, cfg.data().inputSize()));
       long measuring = System.nanoTime();
-      double valMse = mse(jsc, snap, splits.validation());
-      double trainMse = mse(jsc, snap, splits.trainSample());
+      double[] mse = mse(snap, List.of(splits.validation(), splits.trainSample()));
+      double valMse = mse[0];
+      double trainMse = mse[1];
       snap.destroy();
       LOG.debug(String.format("epoch %d: %s and train MSE measured in %.2f s", epoch, splits.validationSplit(), (System.nanoTime() - measuring) / 1e9));
       EpochStats stats = new EpochStats(epoch, score, trainMse, valMse, splits.validationSplit(), seconds, splits.trainCount() / seconds,
@@ -235,13 +236,19 @@ public final class SparkTrainer implements Trainer<Dataset<Row>> {
   }
 
   /**
-   * The epoch's reconstruction MSE of {@code images}: over all pixels, or for an inpainting model over the pixels of
-   * its training masks (drawn with the run's seed, the same every epoch), which are all it learns to produce.
+   * The epoch's reconstruction MSE of each of {@code tables}, in one Spark job: over all pixels, or for an inpainting
+   * model over the pixels of its training masks (drawn with the run's seed, the same every epoch), which are all it
+   * learns to produce.
    */
-  private double mse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images) {
+  private double[] mse(Broadcast<NetworkSnapshot> snap, List<Dataset<Row>> tables) {
     List<io.latentspark.spec.PixelMask> masks = cfg.model().spec().trainingMasks(cfg.data().shape());
-    return masks.isEmpty() ? SparkEncoder.meanMse(jsc, snap, images, cfg.encode().batchSize())[0]
-        : SparkEncoder.meanMissingMse(jsc, snap, images, cfg.encode().batchSize(), masks, cfg.data().channels(), cfg.seed())[0];
+    double[][] r = masks.isEmpty() ? SparkEncoder.meanMse(snap, tables, cfg.encode().batchSize())
+        : SparkEncoder.meanMissingMse(snap, tables, cfg.encode().batchSize(), masks, cfg.data().channels(), cfg.seed());
+    double[] means = new double[r.length];
+    for (int i = 0; i < r.length; i++) {
+      means[i] = r[i][0];
+    }
+    return means;
   }
 
   /** Min and max over workers of their mean minibatch loss in the epoch. */

@@ -85,6 +85,33 @@ class EncodeExportTest extends SparkTestBase {
    * encoded, each once.
    */
   @Test
+  void lossesOfSeveralTablesInOneJobAreEachTablesOwn() {
+    // a one-partition table beside a three-partition one: the partition numbers the masks are drawn from must be
+    // each table's own, and each table's sums its own
+    Dataset<Row> test = images.where("split = 'test'").coalesce(1);
+    Dataset<Row> train = images.where("split = 'train'").repartition(3);
+    var snap = jsc.broadcast(NetworkSnapshot.of(model));
+    try {
+      List<io.latentspark.spec.PixelMask> masks = List.of(io.latentspark.spec.PixelMask.parse("random:0.3", 12, 12));
+      double[][] both = SparkEncoder.meanMse(snap, List.of(test, train), 64);
+      double[][] bothMissing = SparkEncoder.meanMissingMse(snap, List.of(test, train), 64, masks, 1, 7);
+      List<Dataset<Row>> tables = List.of(test, train);
+      for (int t = 0; t < 2; t++) {
+        double[] alone = SparkEncoder.meanMse(jsc, snap, tables.get(t), 64);
+        assertEquals(alone[1], both[t][1], "images of table " + t);
+        assertEquals(alone[0], both[t][0], 1e-12, "MSE of table " + t);
+        double[] aloneMissing = SparkEncoder.meanMissingMse(jsc, snap, tables.get(t), 64, masks, 1, 7);
+        assertEquals(aloneMissing[0], bothMissing[t][0], 1e-12, "masked MSE of table " + t);
+      }
+      assertEquals(test.count(), (long) both[0][1]);
+      assertEquals(train.count(), (long) both[1][1]);
+      assertTrue(Math.abs(both[0][0] - both[1][0]) > 1e-9, "the two tables' MSEs differ, so a mix-up would show");
+    } finally {
+      snap.destroy();
+    }
+  }
+
+  @Test
   void encodingCountsEachImageOnce(@TempDir Path dir) {
     io.latentspark.data.LoadedImages once = ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
     io.latentspark.data.LoadedImages kept = ImageSources.load(spark, cfg.data(), cfg.seed());
