@@ -85,7 +85,14 @@ final class IdxSource implements ImageSource {
     int c = cfg.channels();
     double validation = cfg.validationFraction();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<InternalRow> rows = jsc.parallelize(ranges, ranges.size()).flatMap(range -> rangeRows(range, conf, seed, h, w, c, validation));
+    // the ranges travel in the task's closure (Java serialisation), the collection parallelised holds only their
+    // numbers: a parallelised collection's elements go through spark.serializer, and Kryo (the cluster scripts' choice)
+    // cannot serialise records
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      numbers.add(i);
+    }
+    JavaRDD<InternalRow> rows = jsc.parallelize(numbers, ranges.size()).flatMap(i -> rangeRows(ranges.get(i), conf, seed, h, w, c, validation));
     return spark.internalCreateDataFrame(rows.rdd(), ImageSchema.SCHEMA, false);
   }
 
