@@ -33,21 +33,12 @@ public final class Denoising {
       }
       float[][] noisy = enc.corrupt(batch, corruption);
       for (int i = 0; i < noisy.length; i++) {
-        sums[0] += meanSquaredError(noisy[i], batch.get(i));
+        sums[0] += io.latentspark.encode.BatchEncoder.meanSquared(noisy[i], batch.get(i));
       }
     });
     if (t[3] == 0) {
       throw new IllegalArgumentException("No images in the " + split + " split to corrupt");
     }
     return new Result(corruption.toString(), (long) t[3], t[0] / t[3], t[1] / t[3], t[2] / t[3]);
-  }
-
-  private static double meanSquaredError(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = a[i] - b[i];
-      s += d * d;
-    }
-    return s / a.length;
   }
 }

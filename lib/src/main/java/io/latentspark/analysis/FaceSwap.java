@@ -102,8 +102,8 @@ public final class FaceSwap {
       double meanFace = 0;
       int ownRight = 0;
       for (int i : byIdentity.get(id)) {
-        own += mse(px.get(i), out[k][i]);
-        meanFace += mse(px.get(i), mean);
+        own += io.latentspark.encode.BatchEncoder.meanSquared(px.get(i), out[k][i]);
+        meanFace += io.latentspark.encode.BatchEncoder.meanSquared(px.get(i), mean);
         String self = heldOut.get(i).getString(0);
         ownRight += knn.label(out[k][i], self, false) == labelIndex.get(id) ? 1 : 0;
         realRight += knn.label(px.get(i), self, false) == labelIndex.get(id) ? 1 : 0;
@@ -183,15 +183,6 @@ public final class FaceSwap {
     float[] w = new float[shape.inputSize()];
     Arrays.fill(w, 1f);
     return w;
-  }
-
-  static double mse(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = a[i] - b[i];
-      s += d * d;
-    }
-    return s / a.length;
   }
 
   static float[] meanFace(Dataset<Row> train, int n) {

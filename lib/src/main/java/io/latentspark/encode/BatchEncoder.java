@@ -200,9 +200,19 @@ public final class BatchEncoder {
         throw new IllegalStateException("A reconstruction has " + r.length + " values but its image " + p.length);
       }
       normalizer.invert(r);
-      mse[i] = ReconstructionErrors.meanSquared(r, p);
+      mse[i] = meanSquared(r, p);
     }
     return mse;
+  }
+
+  /** The mean squared difference of two images of equal length, summed in double as the feature table's MSE is. */
+  public static double meanSquared(float[] a, float[] b) {
+    double s = 0;
+    for (int k = 0; k < b.length; k++) {
+      double d = a[k] - b[k];
+      s += d * d;
+    }
+    return s / b.length;
   }
 
   /** {@code pixels} one image after another in one array; an image of another size than {@code inputSize} fails. */

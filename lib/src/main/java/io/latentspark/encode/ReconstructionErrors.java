@@ -55,16 +55,6 @@ final class ReconstructionErrors {
     return new Errors(mse, bce, map);
   }
 
-  /** The mean squared difference of {@code r} and {@code p} (equal lengths), summed as {@link #of} sums it. */
-  static double meanSquared(float[] r, float[] p) {
-    double s = 0;
-    for (int k = 0; k < p.length; k++) {
-      double d = r[k] - p[k];
-      s += d * d;
-    }
-    return s / p.length;
-  }
-
   /** No reconstruction (an encoder without a decoder): NaN errors, and NaN error maps if asked for. */
   static Errors none(List<float[]> pixels, boolean errorMap) {
     int n = pixels.size();
