@@ -156,28 +156,6 @@ class StandaloneClusterIT {
     return n;
   }
 
-  /**
-   * MNIST's IDX files through the user's launcher. The cluster scripts set Kryo as spark.serializer, which also
-   * serialises a parallelised collection's elements: the IDX source's read ranges (records, which Kryo cannot
-   * serialise) failed every IDX job on a cluster at its first task ("Failed to serialize task 0").
-   */
-  @Test
-  void idxDatasetTrainsThroughTheLauncher() throws Exception {
-    Path mnist = Path.of(System.getProperty("latentspark.datasets", "../../shared/datasets"), "mnist").toAbsolutePath().normalize();
-    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(mnist),
-        "Dataset folder " + mnist + " is absent: test skipped (CI provides ../shared/datasets)");
-    String out = dir.resolve("idx").toString();
-    SparkSubmitIT.Result r = SparkSubmitIT.await(script("train", "--config",
-        Path.of("..", "conf", "mnist-dense.conf").toAbsolutePath().normalize().toString(), "--out", out,
-        "--set", "data.path=" + mnist, "--set", "data.limitPerSplit=3000", "--set", "train.epochs=1", "--set", "train.workers=2"));
-    assertEquals(0, r.exit(), r.log());
-    String launcher = java.nio.file.Files.readString(Path.of("..", "submit", "cluster-common.sh"));
-    assertTrue(launcher.contains("spark.serializer=org.apache.spark.serializer.KryoSerializer"), "the launcher still runs Kryo, which this test is about");
-    var model = io.latentspark.model.AutoencoderModel.load(Path.of(out, "model").toString(), new org.apache.hadoop.conf.Configuration());
-    assertEquals(1, model.history().size());
-    assertTrue(model.history().get(0).validationMse() < 0.1, "one epoch on 3,000 MNIST images: " + model.history());
-  }
-
   @Test
   void preflightSeesBothExecutors() throws Exception {
     SparkSubmitIT.Result r = SparkSubmitIT.await(script("preflight", "--out", dir.resolve("pf").toString()));

@@ -121,6 +121,29 @@ class YarnIT {
     assertTrue(cluster.fs().exists(new org.apache.hadoop.fs.Path(out + "/model/network.zip")));
   }
 
+  /**
+   * MNIST's IDX files on HDFS through submit/yarn.sh. The cluster scripts set Kryo as spark.serializer, which also
+   * serialises a parallelised collection's elements: the IDX source's read ranges (records, which Kryo cannot
+   * serialise) failed every IDX job on a cluster at its first task ("Failed to serialize task 0").
+   */
+  @Test
+  void idxDatasetOnHdfsTrains() throws Exception {
+    Path mnist = Path.of(System.getProperty("latentspark.datasets", "../../shared/datasets"), "mnist").toAbsolutePath().normalize();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(mnist),
+        "Dataset folder " + mnist + " is absent: test skipped (CI provides ../shared/datasets)");
+    String launcher = Files.readString(Path.of("..", "submit", "cluster-common.sh"));
+    assertTrue(launcher.contains("spark.serializer=org.apache.spark.serializer.KryoSerializer"), "the launcher still runs Kryo, which this test is about");
+    String data = cluster.hdfsRoot + "/data/mnist";
+    cluster.fs().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(mnist.toUri()), new org.apache.hadoop.fs.Path(data));
+    String out = cluster.hdfsRoot + "/runs/idx";
+    SparkSubmitIT.Result r = await(yarn("client", "train", "--config", Path.of("..", "conf", "mnist-dense.conf").toAbsolutePath().normalize().toString(),
+        "--out", out, "--set", "data.path=" + data, "--set", "data.limitPerSplit=3000", "--set", "train.epochs=1", "--set", "train.workers=2"));
+    assertEquals(0, r.exit(), r.log());
+    var model = AutoencoderModel.load(out + "/model", cluster.hadoop());
+    assertEquals(1, model.history().size());
+    assertTrue(model.history().get(0).validationMse() < 0.1, "one epoch on 3,000 MNIST images: " + model.history());
+  }
+
   /** Cluster mode (the driver in the ApplicationMaster's container): one executor container is killed mid-training, the job completes. */
   @Test
   void clusterModeSurvivesAKilledExecutorContainer() throws Exception {
