@@ -80,10 +80,6 @@ class EncodeExportTest extends SparkTestBase {
     assertTrue(again.getMessage().contains("already exists"));
   }
 
-  /**
-   * The encode command's one pass: a source that decodes no files is not kept, and the images are counted as they are
-   * encoded, each once.
-   */
   @Test
   void lossesOfSeveralTablesInOneJobAreEachTablesOwn() {
     // a one-partition table beside a three-partition one: the partition numbers the masks are drawn from must be
@@ -111,6 +107,10 @@ class EncodeExportTest extends SparkTestBase {
     }
   }
 
+  /**
+   * The encode command's one pass: a source that decodes no files is not kept, and the images are counted as they are
+   * encoded, each once.
+   */
   @Test
   void encodingCountsEachImageOnce(@TempDir Path dir) {
     io.latentspark.data.LoadedImages once = ImageSources.loadOnce(spark, cfg.data(), cfg.seed());
