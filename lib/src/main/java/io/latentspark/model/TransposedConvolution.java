@@ -93,8 +93,12 @@ final class TransposedConvolution {
 
   /** {@code out} [N, C', outH, outW] (dense, C order) = bias + the transposed convolution of {@code input} by {@code weights} [C, C', kH, kW]. */
   void forward(Geometry g, INDArray input, INDArray weights, INDArray bias, INDArray out, LayerWorkspaceMgr mgr) {
-    INDArray x = channelsFirst(g, input, mgr, ArrayType.FF_WORKING_MEM);
-    INDArray cols = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, new long[] {g.taps(), g.columns()}, 'c');
+    forwardChannelsFirst(g, channelsFirst(g, input, mgr, ArrayType.FF_WORKING_MEM), weights, bias, out, mgr, ArrayType.FF_WORKING_MEM);
+  }
+
+  /** As {@link #forward}, for the input already laid out as X [C, N·H·W]; the columns are a {@code type} array. */
+  void forwardChannelsFirst(Geometry g, INDArray x, INDArray weights, INDArray bias, INDArray out, LayerWorkspaceMgr mgr, ArrayType type) {
+    INDArray cols = mgr.createUninitialized(type, DataType.FLOAT, new long[] {g.taps(), g.columns()}, 'c');
     Nd4j.gemm(weights.reshape('c', g.inC(), g.taps()), x, cols, true, false, 1.0, 0.0);
     float[] o = whole(g.batch() * g.outC() * g.outPlane());
     float[] b = bias == null ? null : bias.toFloatVector();
@@ -147,9 +151,25 @@ final class TransposedConvolution {
   void backward(Geometry g, INDArray input, INDArray weights, INDArray delta, INDArray epsNext, INDArray weightGrad, INDArray biasGrad,
       LayerWorkspaceMgr mgr) {
     INDArray d = dense(delta) ? delta : delta.dup('c');
+    INDArray taps = columns(g, d, mgr, ArrayType.BP_WORKING_MEM);
+    INDArray x = channelsFirst(g, input, mgr, ArrayType.BP_WORKING_MEM);
+    INDArray dx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {g.inC(), g.columns()}, 'c');
+    Nd4j.gemm(weights.reshape('c', g.inC(), g.taps()), taps, dx, false, false, 1.0, 0.0);
+    batchFirst(g, dx, null, epsNext);
+    weightGradient(g, x, taps, weightGrad);
+    if (biasGrad != null) {
+      biasGrad.assign(d.sum(0, 2, 3).reshape(biasGrad.shape()));
+    }
+  }
+
+  /**
+   * The taps of {@code big} [N, C', outH, outW] (dense, C order) at every input position: [C'·kH·kW, N·H·W], zero where
+   * a tap falls outside (im2col).
+   */
+  INDArray columns(Geometry g, INDArray big, LayerWorkspaceMgr mgr, ArrayType type) {
     float[] all = whole(g.batch() * g.outC() * g.outPlane());
-    d.data().asNioFloat().get(Math.toIntExact(d.offset()), all, 0, g.batch() * g.outC() * g.outPlane());
-    INDArray taps = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {g.taps(), g.columns()}, 'c');
+    big.data().asNioFloat().get(Math.toIntExact(big.offset()), all, 0, g.batch() * g.outC() * g.outPlane());
+    INDArray taps = mgr.createUninitialized(type, DataType.FLOAT, new long[] {g.taps(), g.columns()}, 'c');
     FloatBuffer tb = taps.data().asNioFloat();
     int to = Math.toIntExact(taps.offset());
     float[] r = row(g.columns());
@@ -161,15 +181,12 @@ final class TransposedConvolution {
         }
       }
     }
-    INDArray x = channelsFirst(g, input, mgr, ArrayType.BP_WORKING_MEM);
-    INDArray w2 = weights.reshape('c', g.inC(), g.taps());
-    INDArray dx = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {g.inC(), g.columns()}, 'c');
-    Nd4j.gemm(w2, taps, dx, false, false, 1.0, 0.0);
-    batchFirst(g, dx, epsNext);
+    return taps;
+  }
+
+  /** {@code weightGrad} [C, C', kH, kW] (dense, C order) = X D<sup>T</sup> for X [C, N·H·W] and the taps D [C'·kH·kW, N·H·W]. */
+  static void weightGradient(Geometry g, INDArray x, INDArray taps, INDArray weightGrad) {
     Nd4j.gemm(x, taps, weightGrad.reshape('c', g.inC(), g.taps()), false, true, 1.0, 0.0);
-    if (biasGrad != null) {
-      biasGrad.assign(d.sum(0, 2, 3).reshape(biasGrad.shape()));
-    }
   }
 
   /** One tap's row of the gathered output gradient: zero where the tap falls outside the cropped output. */
@@ -195,7 +212,7 @@ final class TransposedConvolution {
   }
 
   /** input [N, C, H, W] as [C, N·H·W]: each (example, channel) plane moved as one block. */
-  private INDArray channelsFirst(Geometry g, INDArray input, LayerWorkspaceMgr mgr, ArrayType type) {
+  INDArray channelsFirst(Geometry g, INDArray input, LayerWorkspaceMgr mgr, ArrayType type) {
     INDArray x = mgr.createUninitialized(type, DataType.FLOAT, new long[] {g.inC(), g.columns()}, 'c');
     FloatBuffer ib = input.data().asNioFloat();
     FloatBuffer xb = x.data().asNioFloat();
@@ -212,17 +229,24 @@ final class TransposedConvolution {
     return x;
   }
 
-  /** [C, N·H·W] back into {@code out} [N, C, H, W] (dense, C order). */
-  private void batchFirst(Geometry g, INDArray x, INDArray out) {
+  /** [C, N·H·W] back into {@code out} [N, C, H, W] (dense, C order), plus {@code bias} [C] per channel unless null. */
+  void batchFirst(Geometry g, INDArray x, INDArray bias, INDArray out) {
     FloatBuffer xb = x.data().asNioFloat();
     FloatBuffer ob = out.data().asNioFloat();
     int xo = Math.toIntExact(x.offset());
     int oo = Math.toIntExact(out.offset());
     int p = g.inPlane();
     float[] r = row(p);
+    float[] b = bias == null ? null : bias.toFloatVector();
     for (int n = 0; n < g.batch(); n++) {
       for (int c = 0; c < g.inC(); c++) {
         xb.get(xo + c * g.columns() + n * p, r, 0, p);
+        if (b != null) {
+          float bc = b[c];
+          for (int i = 0; i < p; i++) {
+            r[i] += bc;
+          }
+        }
         ob.put(oo + (n * g.inC() + c) * p, r, 0, p);
       }
     }
