@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       moved to {@code org.nd4j.linalg.cpu.nativecpu.bindings}: the lookup always fails, and the layer runs its Java
  *       im2col path. {@link Convolution} installs that helper (which runs libnd4j's {@code conv2d}/{@code conv2d_bp}),
  *       except for layers of a few input channels (an image's), whose passes {@link StridedConvolution} runs: oneDNN's
- *       backward pass took 10.9-12.4 ms per minibatch of 128 for the conv autoencoder's 1 -> 32 channel first layer
- *       (2.3 GFLOP/s, one core), and the first layer's input gradient, which nothing reads, is left out.</li>
+ *       backward pass took 7.2-11.6 ms per minibatch of 128 for the conv autoencoder's 1 -> 32 channel first layer
+ *       (2.5 GFLOP/s at 11.6 ms, one core), and the first layer's input gradient, which nothing reads, is left out.</li>
  *   <li>{@code Deconvolution2DLayer} calls libnd4j's {@code deconv2d}/{@code deconv2d_bp} with "same" padding, which
  *       libnd4j's oneDNN implementation does not take, so the generic col2im code runs (1.1 GFLOP/s for a 32 -> 1
  *       channel layer). {@link Deconvolution} runs {@link TransposedConvolution}: one matrix product over the whole
@@ -103,13 +103,14 @@ public final class FastConvolutions {
      * The geometry of {@link StridedConvolution}'s passes over the current input, or null when the oneDNN helper or
      * DL4J's code runs them. They run layers of at most {@link #FEW_CHANNELS} input channels (an image's: grey, RGB,
      * RGBA) in "same" mode, NCHW, without dilation, in float, with kernels at least as large as the strides. For more
-     * channels oneDNN's passes were faster: 32 -> 64 channels, 14 -> 7, batch 128, one core, forward 3.7 and backward
-     * 8.6 ms against ~10 and ~17 ms here, mostly the gathering of the taps in Java (scratch probe).
+     * channels oneDNN's passes are faster: 32 -> 64 channels, 14 -> 7, batch 128, one core, the Java gathering of the
+     * taps alone took 11.5 ms against oneDNN's whole forward pass, 4.9 ms (scratch probe, docs/TRAINING.md).
      */
     private TransposedConvolution.Geometry geometry(INDArray weights) {
       ConvolutionLayer c = layerConf();
       boolean fast = input != null && weights.rank() == 4 && weights.size(1) <= FEW_CHANNELS && input.rank() == 4
-          && TransposedConvolution.takes(input, weights) && convolutionMode == ConvolutionMode.Same && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
+          && TransposedConvolution.takes(input, weights) && convolutionMode == ConvolutionMode.Same
+          && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
           && input.size(1) == weights.size(1) && c.getKernelSize()[0] >= c.getStride()[0] && c.getKernelSize()[1] >= c.getStride()[1];
       if (!fast) {
         return null;

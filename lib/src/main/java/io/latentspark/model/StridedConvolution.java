@@ -14,8 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * transposed convolution's with its sides swapped: its input is this convolution's output.
  *
  * <p>libnd4j 1.0.0-M2's oneDNN {@code conv2d_bp} ran the conv autoencoder's first layer (1 -> 32 channels, 28 -> 14,
- * batch 128, one core) at 2.3 GFLOP/s, 12.4 ms per minibatch - more than that network's other convolutions together
- * (docs/TRAINING.md). An instance keeps its scratch arrays between calls: one per layer, used by one thread at a time.
+ * batch 128, one core) at 2.5 GFLOP/s, 7.2-11.6 ms per minibatch (docs/TRAINING.md). An instance keeps its scratch
+ * arrays between calls: one per layer, used by one thread at a time.
  */
 final class StridedConvolution {
   private final TransposedConvolution columns = new TransposedConvolution();
