@@ -20,7 +20,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.apache.spark.util.LongAccumulator;
 import java.util.Iterator;
 
 /** Encodes image tables on Spark with a trained model and writes feature tables. */
@@ -56,13 +55,13 @@ public final class SparkEncoder {
   }
 
   /**
-   * As {@link #encode(SparkSession, FeatureEncoder, Dataset, int)}, adding the number of images encoded to
-   * {@code imagesEncoded} (may be null). Counted in the tasks of the job that consumes the table, where Spark applies
-   * a partition's count once even if its task ran more than once; so a write is checked without a pass of its own
-   * to count the input.
+   * As {@link #encode(SparkSession, FeatureEncoder, Dataset, int)}, adding each image encoded, with its split and
+   * errors, to {@code tally} (may be null). Counted in the tasks of the job that consumes the table, where Spark
+   * applies a partition's additions once even if its task ran more than once; so a write is checked, and its mean
+   * errors are known, without a pass of their own over the input or the output.
    */
   public static Dataset<Row> encode(SparkSession spark, FeatureEncoder engine, Dataset<Row> images, int batchSize,
-      LongAccumulator imagesEncoded) {
+      EncodeTally tally) {
     ImageSchema.check(images.schema());
     boolean errorMap = engine.errorMap();
     boolean logVar = engine.logVar();
@@ -88,8 +87,10 @@ public final class SparkEncoder {
           px.add(r.pixels());
         }
         BatchEncoder.Result res = enc.encode(px);
-        if (imagesEncoded != null) {
-          imagesEncoded.add(batch.size());
+        if (tally != null) {
+          for (int i = 0; i < batch.size(); i++) {
+            tally.add(batch.get(i).split(), res.mse()[i], res.bce()[i]);
+          }
         }
         List<InternalRow> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -193,12 +194,21 @@ public final class SparkEncoder {
    * directory that is renamed into place after the write committed. Existing output is refused unless overwrite.
    */
   public static void write(Dataset<Row> features, String dir, Configuration conf, boolean overwrite) {
+    write(features, dir, conf, overwrite, null);
+  }
+
+  /**
+   * As {@link #write(Dataset, String, Configuration, boolean)}, checking the table before it is committed:
+   * {@code beforeCommit} (may be null) gets the number of rows Spark wrote, counted from the staged Parquet files'
+   * footers, and may throw, which leaves nothing at {@code dir}.
+   */
+  public static void write(Dataset<Row> features, String dir, Configuration conf, boolean overwrite, java.util.function.LongConsumer beforeCommit) {
     FeatureSchema.check(features.schema(), "The feature table to write");
     // Parquet's dictionaries pay only for label and split: id and path are unique per row and a network's codes and
     // errors nearly so, and a dictionary of them only costs (every value hashed into a dictionary that is abandoned
     // once full: a quarter of an encode task's time went there)
     writeParquet(features, dir, conf, overwrite, java.util.Map.of(DICTIONARY, "false", DICTIONARY + "#" + ImageSchema.LABEL, "true",
-        DICTIONARY + "#" + ImageSchema.SPLIT, "true"));
+        DICTIONARY + "#" + ImageSchema.SPLIT, "true"), beforeCommit);
   }
 
   /** Parquet's dictionary encoding, for all columns and (suffix {@code #column}, parquet-mr 1.12+) for one. */
@@ -206,12 +216,34 @@ public final class SparkEncoder {
 
   /** Writes any table as Parquet at {@code dir}, atomically (see {@link Outputs#writeAtomically}). */
   public static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite) {
-    writeParquet(table, dir, conf, overwrite, java.util.Map.of());
+    writeParquet(table, dir, conf, overwrite, java.util.Map.of(), null);
   }
 
-  /** As {@link #writeParquet(Dataset, String, Configuration, boolean)}, with the writer's {@code options}. */
-  private static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite, java.util.Map<String, String> options) {
-    Outputs.writeAtomically(new Path(dir), conf, overwrite,
-        staging -> table.write().mode(SaveMode.ErrorIfExists).options(options).parquet(staging.toString()));
+  /**
+   * As {@link #writeParquet(Dataset, String, Configuration, boolean)}, with the writer's {@code options}, and
+   * {@code beforeCommit} (may be null) given the staged table's row count before it is committed.
+   */
+  private static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite, java.util.Map<String, String> options,
+      java.util.function.LongConsumer beforeCommit) {
+    Outputs.writeAtomically(new Path(dir), conf, overwrite, staging -> {
+      table.write().mode(SaveMode.ErrorIfExists).options(options).parquet(staging.toString());
+      if (beforeCommit != null) {
+        beforeCommit.accept(parquetRows(staging, conf));
+      }
+    });
+  }
+
+  /** The rows of the Parquet table written at {@code dir}, from its files' footers (a few small reads, no Spark job). */
+  static long parquetRows(Path dir, Configuration conf) throws java.io.IOException {
+    long rows = 0;
+    for (org.apache.hadoop.fs.FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (f.isFile() && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
+          rows += reader.getRecordCount();
+        }
+      }
+    }
+    return rows;
   }
 }

@@ -7,7 +7,7 @@ import io.latentspark.config.UriRules;
 import io.latentspark.data.ImageSchema;
 import io.latentspark.data.ImageSources;
 import io.latentspark.data.LoadedImages;
-import io.latentspark.encode.FeatureSchema;
+import io.latentspark.encode.EncodeTally;
 import io.latentspark.encode.SparkEncoder;
 import io.latentspark.export.ProjectorExport;
 import io.latentspark.export.TsneMap;
@@ -24,7 +24,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,38 +149,37 @@ public final class Pipeline {
   static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, io.latentspark.encode.FeatureEncoder engine, LoadedImages loaded,
       RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    long quarantined = 0;
-    if (cfg.data().skipBadInput()) {
-      SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
-      quarantined = spark.read().parquet(out.quarantine()).count();
-      if (quarantined > 0) {
-        LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
-      }
-    }
-    if (loaded.images().isEmpty()) {
-      throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
-          + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
-    }
-    // one pass: the images are counted while they are encoded (not by a count of their own, a whole read of the input)
-    org.apache.spark.util.LongAccumulator encoded = spark.sparkContext().longAccumulator("images encoded");
-    SparkEncoder.write(SparkEncoder.encode(spark, engine, loaded.images(), cfg.encode().batchSize(), encoded), out.features(), conf,
-        overwrite);
-    long good = encoded.value();
-    Dataset<Row> written = spark.read().parquet(out.features());
-    long rowsWritten = written.count();
-    if (rowsWritten != good) {
-      throw new IllegalStateException("Encoding wrote " + rowsWritten + " rows to " + out.features() + " but read " + good);
-    }
-    java.util.Map<String, Double> bySplit = new java.util.TreeMap<>();
-    java.util.Map<String, Double> bceBySplit = new java.util.TreeMap<>();
-    for (Row r : written.groupBy(ImageSchema.SPLIT).agg(functions.avg(FeatureSchema.RECONSTRUCTION_ERROR),
-        functions.avg(FeatureSchema.RECONSTRUCTION_BCE)).collectAsList()) {
-      bySplit.put(r.getString(0), r.getDouble(1));
-      bceBySplit.put(r.getString(0), r.getDouble(2));
-    }
+    long quarantined = cfg.data().skipBadInput() ? writeQuarantine(spark, loaded, out, conf, overwrite) : 0;
+    // one pass: the images are counted, and their errors summed by split, while they are encoded (not by a count of
+    // the input or a read of the table written); the count is checked against the written files before they are
+    // committed, so a short or empty table never appears at out.features
+    EncodeTally tally = EncodeTally.register(spark.sparkContext(), "images encoded");
+    SparkEncoder.write(SparkEncoder.encode(spark, engine, loaded.images(), cfg.encode().batchSize(), tally), out.features(), conf,
+        overwrite, rows -> {
+          if (tally.images() == 0) {
+            throw new IllegalArgumentException("The dataset " + inputDescription(cfg) + " has no usable images: nothing to encode"
+                + (quarantined > 0 ? " (" + quarantined + " bad file(s) are listed in " + out.quarantine() + ")" : ""));
+          }
+          if (rows != tally.images()) {
+            throw new IllegalStateException("Encoding wrote " + rows + " rows to " + out.features() + " but read " + tally.images());
+          }
+        });
+    long rowsWritten = tally.images();
+    java.util.Map<String, Double> bySplit = tally.meanMse();
+    java.util.Map<String, Double> bceBySplit = tally.meanBce();
     LOG.info("Encoded {} images into {}; mean reconstruction MSE by split {}, per-pixel BCE {}", rowsWritten, out.features(), bySplit,
         bceBySplit);
-    return new EncodeResult(out.features(), good + quarantined, rowsWritten, quarantined, bySplit, bceBySplit);
+    return new EncodeResult(out.features(), rowsWritten + quarantined, rowsWritten, quarantined, bySplit, bceBySplit);
+  }
+
+  /** Writes the images left out as bad into {@code out/quarantine}; returns how many there are. */
+  private static long writeQuarantine(SparkSession spark, LoadedImages loaded, RunLayout out, Configuration conf, boolean overwrite) {
+    SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
+    long quarantined = spark.read().parquet(out.quarantine()).count();
+    if (quarantined > 0) {
+      LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
+    }
+    return quarantined;
   }
 
   /** What export wrote: the projector files and, unless export.tsne.sampleSize = 0, the t-SNE map (else null). */

@@ -122,12 +122,67 @@ class EncodeExportTest extends SparkTestBase {
     } finally {
       kept.unpersist();
     }
-    org.apache.spark.util.LongAccumulator encoded = spark.sparkContext().longAccumulator();
+    EncodeTally encoded = EncodeTally.register(spark.sparkContext(), "images encoded");
     String out = dir.resolve("features").toString();
+    long[] staged = {-1};
     SparkEncoder.write(SparkEncoder.encode(spark, SparkEncoder.engine(spark, model, cfg.encode()), once.images().repartition(3),
-        cfg.encode().batchSize(), encoded), out, new Configuration(), false);
-    assertEquals(1200L, encoded.value());
-    assertEquals(1200L, spark.read().parquet(out).count());
+        cfg.encode().batchSize(), encoded), out, new Configuration(), false, rows -> staged[0] = rows);
+    assertEquals(1200L, encoded.images());
+    assertEquals(1200L, staged[0], "rows counted from the staged files' footers");
+    Dataset<Row> back = spark.read().parquet(out);
+    assertEquals(1200L, back.count());
+    // the tally's means by split are the table's own
+    Map<String, EncodeTally.Split> bySplit = encoded.value();
+    List<Row> means = back.groupBy("split").agg(org.apache.spark.sql.functions.avg(FeatureSchema.RECONSTRUCTION_ERROR),
+        org.apache.spark.sql.functions.avg(FeatureSchema.RECONSTRUCTION_BCE), org.apache.spark.sql.functions.count("*")).collectAsList();
+    assertEquals(means.size(), bySplit.size(), bySplit.toString());
+    for (Row m : means) {
+      EncodeTally.Split t = bySplit.get(m.getString(0));
+      assertEquals(m.getLong(3), t.images(), m.getString(0));
+      assertEquals(m.getDouble(1), t.meanMse(), 1e-12 * m.getDouble(1), "mean MSE of " + m.getString(0));
+      assertEquals(m.getDouble(2), t.meanBce(), 1e-12 * m.getDouble(2), "mean BCE of " + m.getString(0));
+      assertEquals(t.meanMse(), encoded.meanMse().get(m.getString(0)));
+    }
+  }
+
+  /** A check that fails before the commit leaves no table behind, and its error is the one thrown. */
+  @Test
+  void aFailedCheckBeforeCommitLeavesNoTable(@TempDir Path dir) {
+    String out = dir.resolve("features").toString();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SparkEncoder.write(SparkEncoder.encode(spark, model, images, 64),
+        out, new Configuration(), false, rows -> {
+          throw new IllegalStateException("refused " + rows + " rows");
+        }));
+    assertEquals("refused 1200 rows", e.getMessage());
+    assertFalse(Files.exists(Path.of(out)), "nothing at " + out);
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.toList(), "no staging directory left either");
+    } catch (IOException io) {
+      throw new java.io.UncheckedIOException(io);
+    }
+  }
+
+  /**
+   * A dataset whose files are all bad (data.onError = skip) has nothing to encode: the command says so, naming the
+   * dataset and the quarantine, and writes no feature table (an empty table would look like a finished encoding).
+   */
+  @Test
+  void aDatasetWithNoUsableImagesFailsAndWritesNoFeatureTable(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("all-bad");
+    Files.createDirectories(data.resolve("a"));
+    Files.writeString(data.resolve("a/one.png"), "not a picture");
+    Files.writeString(data.resolve("a/two.png"), "not a picture either");
+    String modelDir = dir.resolve("model").toString();
+    model.save(modelDir, new Configuration(), false);
+    LatentSparkConfig bad = TestData.config("data.format=image-folder", "data.path=" + data, "data.height=12", "data.width=12",
+        "data.onError=skip");
+    io.latentspark.config.RunLayout out = new io.latentspark.config.RunLayout(dir.resolve("run").toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> io.latentspark.pipeline.Pipeline.encode(spark, bad, modelDir, out, false));
+    assertTrue(e.getMessage().contains(data.toString()) && e.getMessage().contains("has no usable images: nothing to encode (2 bad file(s) are listed in "),
+        e.getMessage());
+    assertFalse(Files.exists(Path.of(out.features())), "no feature table at " + out.features());
+    assertEquals(2, spark.read().parquet(out.quarantine()).count());
   }
 
   /**
