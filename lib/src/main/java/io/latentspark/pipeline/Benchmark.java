@@ -223,8 +223,8 @@ public final class Benchmark {
   /**
    * Rows per second of the whole encode path on Spark, as the {@code encode} command runs it
    * ({@link Pipeline#encode}): the dataset read and decoded afresh from data.path, encoded, written as a Parquet
-   * feature table (to a temporary local directory, deleted afterwards), its rows counted against the images encoded
-   * and its mean errors by split read back.
+   * feature table (to a temporary local directory, deleted afterwards), its rows checked against the images encoded
+   * and its mean errors by split taken from the write (see {@link io.latentspark.encode.EncodeTally}).
    */
   static double encodeToParquet(SparkSession spark, LatentSparkConfig cfg, FeatureEncoder engine) {
     java.nio.file.Path tmp;
