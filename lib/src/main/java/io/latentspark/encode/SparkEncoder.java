@@ -127,7 +127,7 @@ public final class SparkEncoder {
   }
 
   /** Mean per-pixel reconstruction MSE of {@code images} and their count, computed on the executors. */
-  public static double[] meanMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
+  public static double[] meanMse(Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize) {
     return meanAndCount(PartitionSums.of(images, snap, batchSize, 1, MSE));
   }
 
@@ -142,8 +142,8 @@ public final class SparkEncoder {
    * ({@link BatchEncoder#inpaint}), and the squared error over the missing pixels is averaged per image and then
    * over the images. Returns {mean, images}.
    */
-  public static double[] meanMissingMse(JavaSparkContext jsc, Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize,
-      List<PixelMask> masks, int channels, long seed) {
+  public static double[] meanMissingMse(Broadcast<NetworkSnapshot> snap, Dataset<Row> images, int batchSize, List<PixelMask> masks,
+      int channels, long seed) {
     return meanAndCount(PartitionSums.of(images, snap, batchSize, 1, missingMse(masks, channels, seed)));
   }
 

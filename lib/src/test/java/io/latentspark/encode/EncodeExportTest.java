@@ -93,10 +93,10 @@ class EncodeExportTest extends SparkTestBase {
       double[][] bothMissing = SparkEncoder.meanMissingMse(snap, List.of(test, train), 64, masks, 1, 7);
       List<Dataset<Row>> tables = List.of(test, train);
       for (int t = 0; t < 2; t++) {
-        double[] alone = SparkEncoder.meanMse(jsc, snap, tables.get(t), 64);
+        double[] alone = SparkEncoder.meanMse(snap, tables.get(t), 64);
         assertEquals(alone[1], both[t][1], "images of table " + t);
         assertEquals(alone[0], both[t][0], 1e-12, "MSE of table " + t);
-        double[] aloneMissing = SparkEncoder.meanMissingMse(jsc, snap, tables.get(t), 64, masks, 1, 7);
+        double[] aloneMissing = SparkEncoder.meanMissingMse(snap, tables.get(t), 64, masks, 1, 7);
         assertEquals(aloneMissing[0], bothMissing[t][0], 1e-12, "masked MSE of table " + t);
       }
       assertEquals(test.count(), (long) both[0][1]);
