@@ -149,7 +149,7 @@ public final class Pipeline {
   static EncodeResult encode(SparkSession spark, LatentSparkConfig cfg, io.latentspark.encode.FeatureEncoder engine, LoadedImages loaded,
       RunLayout out, boolean overwrite) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    long quarantined = cfg.data().skipBadInput() ? writeQuarantine(spark, loaded, out, conf, overwrite) : 0;
+    long quarantined = cfg.data().skipBadInput() ? writeQuarantine(loaded, out, conf, overwrite) : 0;
     // one pass: the images are counted, and their errors summed by split, while they are encoded (not by a count of
     // the input or a read of the table written); the count is checked against the written files before they are
     // committed, so a short or empty table never appears at out.features
@@ -173,9 +173,8 @@ public final class Pipeline {
   }
 
   /** Writes the images left out as bad into {@code out/quarantine}; returns how many there are. */
-  private static long writeQuarantine(SparkSession spark, LoadedImages loaded, RunLayout out, Configuration conf, boolean overwrite) {
-    SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
-    long quarantined = spark.read().parquet(out.quarantine()).count();
+  private static long writeQuarantine(LoadedImages loaded, RunLayout out, Configuration conf, boolean overwrite) {
+    long quarantined = SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
     if (quarantined > 0) {
       LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
     }
