@@ -214,14 +214,18 @@ public final class SparkEncoder {
   /** Parquet's dictionary encoding, for all columns and (suffix {@code #column}, parquet-mr 1.12+) for one. */
   static final String DICTIONARY = "parquet.enable.dictionary";
 
+  /** Writes any table as Parquet at {@code dir}, atomically (see {@link Outputs#writeAtomically}). */
+  public static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite) {
+    writeParquet(table, dir, conf, overwrite, java.util.Map.of(), null);
+  }
+
   /**
-   * Writes any table as Parquet at {@code dir}, atomically (see {@link Outputs#writeAtomically}); returns its rows,
-   * counted from the written files' footers (no second pass over the table).
+   * As {@link #writeParquet(Dataset, String, Configuration, boolean)}, giving {@code beforeCommit} the staged table's
+   * row count, read from its files' footers (no second pass over the table); it may throw, which leaves nothing at
+   * {@code dir}.
    */
-  public static long writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite) {
-    long[] rows = {0};
-    writeParquet(table, dir, conf, overwrite, java.util.Map.of(), n -> rows[0] = n);
-    return rows[0];
+  public static void writeParquet(Dataset<Row> table, String dir, Configuration conf, boolean overwrite, java.util.function.LongConsumer beforeCommit) {
+    writeParquet(table, dir, conf, overwrite, java.util.Map.of(), beforeCommit);
   }
 
   /**

@@ -174,7 +174,9 @@ public final class Pipeline {
 
   /** Writes the images left out as bad into {@code out/quarantine}; returns how many there are. */
   private static long writeQuarantine(LoadedImages loaded, RunLayout out, Configuration conf, boolean overwrite) {
-    long quarantined = SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite);
+    long[] rows = {0};
+    SparkEncoder.writeParquet(loaded.quarantine(), out.quarantine(), conf, overwrite, n -> rows[0] = n);
+    long quarantined = rows[0];
     if (quarantined > 0) {
       LOG.warn("Left out {} bad input file(s); they are listed with their reasons in {}", quarantined, out.quarantine());
     }
