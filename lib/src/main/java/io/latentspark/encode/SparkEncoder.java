@@ -5,9 +5,17 @@ import io.latentspark.data.ImageSchema;
 import io.latentspark.model.AutoencoderModel;
 import io.latentspark.spec.PixelMask;
 import io.latentspark.util.Outputs;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -242,17 +250,57 @@ public final class SparkEncoder {
     });
   }
 
-  /** The rows of the Parquet table written at {@code dir}, from its files' footers (a few small reads, no Spark job). */
-  static long parquetRows(Path dir, Configuration conf) throws java.io.IOException {
-    long rows = 0;
-    for (org.apache.hadoop.fs.FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
+  /** Threads that read a written table's footers at once (each read is a request or two to the file system). */
+  static final int FOOTER_READERS = 16;
+
+  /**
+   * The rows of the Parquet table written at {@code dir}, from its files' footers: no Spark job, and on the driver
+   * only the footers' few bytes. A table has a file per write task, and on an object store each footer costs a
+   * round trip or two, so up to {@link #FOOTER_READERS} are read at once (a thousand files one after another would
+   * keep the driver waiting for a minute on S3).
+   */
+  static long parquetRows(Path dir, Configuration conf) throws IOException {
+    List<FileStatus> files = new ArrayList<>();
+    for (FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
       String name = f.getPath().getName();
       if (f.isFile() && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
-        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
-          rows += reader.getRecordCount();
-        }
+        files.add(f);
       }
     }
-    return rows;
+    if (files.size() <= 1) {
+      return files.isEmpty() ? 0 : footerRows(files.get(0), conf);
+    }
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService readers = Executors.newFixedThreadPool(Math.min(FOOTER_READERS, files.size()), r -> {
+      Thread t = new Thread(r, "latentspark-footer-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Long>> counts = new ArrayList<>();
+      for (FileStatus f : files) {
+        counts.add(readers.submit(() -> footerRows(f, conf)));
+      }
+      long rows = 0;
+      for (Future<Long> c : counts) {
+        rows += c.get();
+      }
+      return rows;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the footers of the table at " + dir);
+    } finally {
+      readers.shutdownNow();
+    }
+  }
+
+  private static long footerRows(FileStatus file, Configuration conf) throws IOException {
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(file, conf))) {
+      return reader.getRecordCount();
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read the row count in the Parquet footer of " + file.getPath() + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -145,6 +145,30 @@ class EncodeExportTest extends SparkTestBase {
     }
   }
 
+  /**
+   * A table of many files (one per write task) is counted from all their footers, read by several threads; a file
+   * whose footer cannot be read fails the count, naming it.
+   */
+  @Test
+  void footerCountsCoverEveryFile(@TempDir Path dir) throws IOException {
+    int files = 3 * SparkEncoder.FOOTER_READERS + 5;
+    Path table = dir.resolve("many");
+    images.repartition(files).write().parquet(table.toString());
+    long parquetFiles;
+    try (var listed = Files.list(table)) {
+      parquetFiles = listed.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
+    }
+    assertEquals(files, parquetFiles, "one file per partition");
+    long rows = images.count();
+    assertEquals(rows, SparkEncoder.parquetRows(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration()));
+    Path bad = table.resolve("part-99999-truncated.parquet");
+    Files.write(bad, new byte[] {'P', 'A', 'R', '1', 0, 0, 0});
+    IOException e = assertThrows(IOException.class,
+        () -> SparkEncoder.parquetRows(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration()));
+    assertTrue(e.getMessage().contains("part-99999-truncated.parquet"), e.getMessage());
+    assertTrue(e.getMessage().contains("footer"), e.getMessage());
+  }
+
   /** A check that fails before the commit leaves no table behind, and its error is the one thrown. */
   @Test
   void aFailedCheckBeforeCommitLeavesNoTable(@TempDir Path dir) {
